@@ -1,0 +1,3 @@
+"""Trainer: training and quality assurance for customer-service teams."""
+
+__version__ = "0.1.0"

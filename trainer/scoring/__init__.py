@@ -1,0 +1,1 @@
+"""Rubrics, the detector registry, and the score formula."""

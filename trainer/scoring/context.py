@@ -1,0 +1,80 @@
+"""What every detector reads: the conversation, its turns parsed once, and the pattern matches."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from trainer.conversation import Conversation, Evidence, Turn
+from trainer.nlp.patterns import PatternBank, load_patterns
+from trainer.nlp.pipeline import load_nlp
+
+_FIRST_NAME = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+
+
+class ScoringContext:
+    """One conversation prepared for scoring; detectors share its parsed docs and matches."""
+
+    def __init__(self, conversation: Conversation, nlp: Language | None = None) -> None:
+        self.conversation = conversation
+        self.nlp = nlp or load_nlp()
+        self.bank: PatternBank = load_patterns(self.nlp)
+
+    @property
+    def turns(self) -> list[Turn]:
+        """The conversation's turns."""
+        return self.conversation.turns
+
+    @cached_property
+    def docs(self) -> list[Doc]:
+        """One spaCy doc per turn, parsed once."""
+        return list(self.nlp.pipe(t.text for t in self.turns))
+
+    @cached_property
+    def _matches(self) -> list[dict[str, list[Span]]]:
+        return [self.bank.match(doc) for doc in self.docs]
+
+    def find(self, index: int, label: str) -> list[Span]:
+        """Spans of pattern set `label` in turn `index`."""
+        return self._matches[index].get(label, [])
+
+    def find_all(self, label: str, speaker: str | None = None) -> list[tuple[int, Span]]:
+        """(turn index, span) for every match of `label`, optionally in one speaker's turns."""
+        return [
+            (i, span)
+            for i, turn in enumerate(self.turns)
+            if speaker is None or turn.speaker == speaker
+            for span in self.find(i, label)
+        ]
+
+    def indices(self, speaker: str) -> list[int]:
+        """Indices of the turns one speaker said."""
+        return [i for i, t in enumerate(self.turns) if t.speaker == speaker]
+
+    def evidence(self, index: int, span: Span | tuple[int, int] | None = None) -> Evidence:
+        """Evidence for a span (a spaCy Span or a char range) of turn `index`; whole turn if None."""
+        text = self.turns[index].text
+        if span is None:
+            start, end = 0, len(text)
+        elif isinstance(span, Span):
+            start, end = span.start_char, span.end_char
+        else:
+            start, end = span
+        return Evidence(index, start, end, text[start:end])
+
+    @cached_property
+    def customer_first_name(self) -> str | None:
+        """The customer's first name, from the conversation's metadata or a self-introduction."""
+        if self.conversation.customer:
+            match = _FIRST_NAME.search(self.conversation.customer)
+            if match and match.group(0).lower() not in {"customer", "caller", "client", "unknown"}:
+                return match.group(0)
+        for i in self.indices("customer"):
+            for span in self.find(i, "self_introduction"):
+                following = self.docs[i][span.end : span.end + 1]
+                if len(following) and following[0].is_title:
+                    return following[0].text
+        return None

@@ -1,0 +1,1 @@
+"""Detector families, one module each; importing a module registers its detectors."""
