@@ -1,0 +1,66 @@
+# Trainer: `make run` starts the platform with demo data; `make test` runs the whole suite.
+# Both set everything up on a fresh machine: virtualenv, packages, bun (from npm), chromium (apt).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+BUN_DIR := $(TOOLS)/node_modules/@oven/bun-linux-x64/bin
+BUN := $(BUN_DIR)/bun
+STAMP := $(VENV)/.installed
+
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
+export REFLEX_DIR := $(CURDIR)/$(TOOLS)/reflex
+export PATH := $(CURDIR)/$(BUN_DIR):$(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test setup lint format demo bench eval clean chromium bun
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+$(BUN):
+	mkdir -p $(TOOLS)
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS) bun@1.4.5
+	test -x $(BUN)
+
+bun: $(BUN)
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing chromium from apt"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+setup: $(STAMP) $(BUN) chromium
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: setup lint
+	$(VENV)/bin/pytest
+
+demo: $(STAMP)
+	$(VENV)/bin/trainer demo
+
+run: setup demo
+	$(VENV)/bin/reflex run --env prod --single-port --backend-port $${TRAINER_PORT:-3000} || \
+	  $(VENV)/bin/reflex run
+
+bench: $(STAMP)
+	$(PY) benchmarks/score_throughput.py
+
+eval: $(STAMP)
+	$(VENV)/bin/trainer eval empathy --data ../shared/datasets/epitome_empathy_dev.csv
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .web var

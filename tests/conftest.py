@@ -1,0 +1,125 @@
+"""Shared fixtures: a fresh database per test (SQLite always, PostgreSQL when reachable).
+
+Tests that need PostgreSQL or Redis skip with a clear reason when the server is absent, and fail
+instead when TRAINER_REQUIRE_SERVICES=1 (as .ci/run sets).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from trainer.conversation import Conversation, Turn
+from trainer.db import session as db_session
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TRAINER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@localhost:5432/postgres"
+)
+REDIS_URL = os.environ.get("TRAINER_TEST_REDIS_URL", "redis://localhost:6379/15")
+
+
+def services_required() -> bool:
+    """True when missing services must fail the run instead of skipping (CI)."""
+    return os.environ.get("TRAINER_REQUIRE_SERVICES") == "1"
+
+
+def missing_service(reason: str) -> None:
+    """Skip with the reason, or fail with it when services are required."""
+    if services_required():
+        pytest.fail(f"{reason} (TRAINER_REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _postgres_database():
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            name = f"trainer_test_{uuid.uuid4().hex[:10]}"
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        missing_service(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc.orig}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    return admin, name, url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path, monkeypatch):
+    """A migrated-on-first-use empty database URL, set as TRAINER_DATABASE_URL for the test."""
+    db_session.reset_cache()
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'trainer.db'}"
+        monkeypatch.setenv("TRAINER_DATABASE_URL", url)
+        yield url
+        db_session.reset_cache()
+        return
+    from sqlalchemy import text
+
+    admin, name, url = _postgres_database()
+    monkeypatch.setenv("TRAINER_DATABASE_URL", url)
+    yield url
+    db_session.reset_cache()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, monkeypatch):
+    """An empty SQLite database only (for tests whose subject is not the database)."""
+    db_session.reset_cache()
+    url = f"sqlite:///{tmp_path / 'trainer.db'}"
+    monkeypatch.setenv("TRAINER_DATABASE_URL", url)
+    yield url
+    db_session.reset_cache()
+
+
+@pytest.fixture
+def redis_url():
+    """The local Redis (database 15, flushed), or a skip/fail with the reason."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        missing_service(f"Redis not reachable at {REDIS_URL}: {exc}")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+def make_conversation(turns: list[tuple[str, str]], **kwargs) -> Conversation:
+    """A Conversation from (speaker, text) pairs, for tests."""
+    kwargs.setdefault("external_id", "t-1")
+    return Conversation(turns=[Turn(s, t) for s, t in turns], **kwargs)  # type: ignore[arg-type]
+
+
+GOOD_CHAT = [
+    ("agent", "Hi, thanks for contacting Bluebird Bank, this is Sam. How can I help?"),
+    ("customer", "I was charged twice for order 3348917502 and I'm really frustrated."),
+    ("agent", "I'm sorry you've had to deal with this, Dana, that sounds really frustrating. "
+     "Can you confirm the email on the account?"),
+    ("customer", "It's dana@example.com."),
+    ("agent", "Thanks. I've refunded the duplicate $94.00 charge. You'll see it within 3-5 "
+     "business days. Your case number is CS-48213. Does that make sense?"),
+    ("customer", "Perfect, thank you so much!"),
+    ("agent", "To recap: the refund is issued and lands in 3-5 business days. "
+     "Is there anything else I can help with? Have a great day!"),
+]
+
+POOR_CHAT = [
+    ("agent", "yeah what"),
+    ("customer", "I was charged twice for my order and I'm really frustrated."),
+    ("agent", "Calm down. Basically the ACH batch um reconciliation is, you know, pending "
+     "in the ledger and provisioning is not my department."),
+    ("customer", "So it's still not fixed?"),
+    ("agent", "You'll need to call back later, I'll transfer you to billing."),
+    ("customer", "This didn't help at all."),
+]

@@ -1,0 +1,94 @@
+"""Storage on SQLite and on the local PostgreSQL: migrations, idempotency, evaluations."""
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from trainer.db.migrate import current_revision
+from trainer.db.models import ConversationRecord, CriterionScore, Evaluation, TurnRecord
+from trainer.db.repository import store_conversation, store_rubric
+from trainer.db.session import get_sessionmaker, session_scope
+from trainer.errors import IngestError, RubricError
+from trainer.scoring.rubric import find_rubric
+from trainer.services.scoring import score_stored
+from trainer.services.views import conversation_view, list_conversations, scorecard
+
+from ..conftest import GOOD_CHAT, POOR_CHAT, make_conversation
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_db_migrations_create_every_table_on_an_empty_database(db_url):
+    engine = get_sessionmaker(db_url).kw["bind"]
+    assert current_revision(engine) == "0001"
+    tables = set(inspect(engine).get_table_names())
+    assert {"users", "teams", "conversations", "turns", "rubrics", "evaluations",
+            "criterion_scores", "alembic_version"} <= tables
+
+
+def test_db_store_is_idempotent_and_refuses_silent_overwrites(db_url):
+    conversation = make_conversation(GOOD_CHAT, external_id="c-1", agent="Sam Lee")
+    with session_scope() as session:
+        assert store_conversation(session, conversation).action == "created"
+    with session_scope() as session:
+        assert store_conversation(session, conversation).action == "unchanged"
+        assert count(session, ConversationRecord) == 1
+        assert count(session, TurnRecord) == len(GOOD_CHAT)
+    changed = make_conversation(POOR_CHAT, external_id="c-1", agent="Sam Lee")
+    with pytest.raises(IngestError, match="already stored with other content"):
+        with session_scope() as session:
+            store_conversation(session, changed)
+    with session_scope() as session:  # the failed attempt changed nothing
+        record = session.scalar(select(ConversationRecord))
+        assert [t.text for t in record.turns] == [t for _, t in GOOD_CHAT]
+        assert store_conversation(session, changed, replace=True).action == "replaced"
+    with session_scope() as session:
+        assert count(session, TurnRecord) == len(POOR_CHAT)
+
+
+def test_db_scoring_twice_keeps_one_automatic_evaluation(db_url):
+    with session_scope() as session:
+        store_conversation(session, make_conversation(GOOD_CHAT, external_id="g", agent="Sam Lee",
+                                                      customer="Dana Ruiz"))
+        store_conversation(session, make_conversation(POOR_CHAT, external_id="p", agent="Leo Fischer"))
+    for _ in range(2):
+        with session_scope() as session:
+            summary = score_stored(session, None)
+            assert [cid for cid, _ in summary.scored] == ["g", "p"]
+    with session_scope() as session:
+        assert count(session, Evaluation) == 2
+        assert count(session, CriterionScore) == 2 * len(find_rubric("customer_service").criteria())
+        view = conversation_view(session, "g")
+        assert view["score"] == 100.0 and view["rubric"] == "customer_service@1"
+        assert view["status"] == "scored"
+        criterion = next(c for c in view["criteria"] if c["id"] == "acknowledges-feelings")
+        evidence = criterion["evidence"][0]
+        text = view["turns"][evidence["turn"]]["text"]
+        assert text[evidence["start"] : evidence["end"]].lower() == "sorry you've had to"
+        rows = list_conversations(session)
+        assert [r["conversation"] for r in rows] == ["g", "p"]
+        card = {row["agent"]: row for row in scorecard(session)}
+        assert card["Sam Lee"]["empathy"] > card["Leo Fischer"]["empathy"]
+
+
+def test_db_rubric_edited_without_version_bump_is_refused(db_url):
+    rubric = find_rubric("customer_service")
+    with session_scope() as session:
+        store_rubric(session, rubric)
+    edited = rubric.model_copy(update={"title": "Edited title"})
+    with pytest.raises(RubricError, match="bump 'version'"):
+        with session_scope() as session:
+            store_rubric(session, edited)
+
+
+def test_db_deleting_a_conversation_cascades(db_url):
+    with session_scope() as session:
+        store_conversation(session, make_conversation(GOOD_CHAT, external_id="g"))
+        score_stored(session, ["g"])
+    with session_scope() as session:
+        session.delete(session.scalar(select(ConversationRecord)))
+    with session_scope() as session:
+        assert count(session, TurnRecord) == 0
+        assert count(session, Evaluation) == 0
+        assert count(session, CriterionScore) == 0

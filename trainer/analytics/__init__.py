@@ -1,0 +1,1 @@
+"""pandas analytics over stored evaluations: scorecards, trends, agreement."""

@@ -1,0 +1,327 @@
+"""The `trainer` command: ingest, score, show, report, rubrics, database and demo data."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from trainer.errors import TrainerError
+
+app = typer.Typer(help="Trainer: QA and training for customer-service teams.", no_args_is_help=True)
+rubric_app = typer.Typer(help="Check and list rubrics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure detectors against human labels.", no_args_is_help=True)
+app.add_typer(rubric_app, name="rubric")
+app.add_typer(db_app, name="db")
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def user_errors(fn):
+    """Print a TrainerError as one clear line and exit 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TrainerError as exc:
+            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _progress(total: int, label: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=total < 2 or not err.is_terminal,
+    )
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@user_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of conversations.")],
+    alias: Annotated[
+        list[str] | None, typer.Option(help="Extra speaker alias LABEL=ROLE (repeatable).")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite stored conversations with new content.")] = False,
+    score: Annotated[bool, typer.Option(help="Score what was ingested with the default rubric.")] = False,
+) -> None:
+    """Read chat logs (JSON, CSV, plain text, ABCD JSON) into the database."""
+    from trainer.ingest import find_files
+    from trainer.ingest.speakers import SpeakerAliases
+    from trainer.services.ingestion import ingest_paths
+
+    extra = {}
+    for item in alias or []:
+        label, _, role = item.partition("=")
+        if not role:
+            raise TrainerError(f"bad alias {item!r}", where="--alias", fix="write it as LABEL=ROLE")
+        extra[label] = role
+    aliases = SpeakerAliases.from_env().with_extra(extra)
+    total = len(find_files(paths))
+    with _progress(total, "ingest") as bar:
+        task = bar.add_task("", total=total)
+        summary = ingest_paths(
+            paths, aliases, replace=replace, progress=lambda p: bar.update(task, advance=1, description=p.name)
+        )
+    out.print(
+        f"ingested {len(summary.ingested)}, replaced {len(summary.replaced)}, "
+        f"unchanged {len(summary.unchanged)}, skipped {len(summary.skipped)}, failed {len(summary.failed)}"
+    )
+    for path, reason in summary.skipped:
+        err.print(f"[yellow]skipped[/] {reason}", highlight=False, soft_wrap=True)
+    for path, reason in summary.failed:
+        err.print(f"[bold red]failed[/] {reason}", highlight=False, soft_wrap=True)
+    if score and (summary.ingested or summary.replaced):
+        _score(summary.ingested + summary.replaced, None)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _score(ids: list[str] | None, rubric: str | None) -> None:
+    from trainer.db.session import session_scope
+    from trainer.services.scoring import resolve_rubric, score_stored
+
+    resolved = resolve_rubric(rubric)
+    with session_scope() as session:
+        total = len(ids) if ids is not None else 0
+        with _progress(max(total, 2), "score") as bar:
+            task = bar.add_task("", total=total or None)
+            summary = score_stored(session, ids, resolved, lambda cid: bar.update(task, advance=1, description=cid))
+    out.print(f"scored {len(summary.scored)} with {resolved.ref}, failed {len(summary.failed)}")
+    for cid, reason in summary.failed:
+        err.print(f"[bold red]failed[/] {cid}: {reason}", highlight=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def score(
+    conversations: Annotated[list[str] | None, typer.Argument(help="External ids to score.")] = None,
+    rubric: Annotated[str | None, typer.Option(help="Rubric id or YAML path.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Score every stored conversation.")] = False,
+    background: Annotated[
+        bool, typer.Option(help="Queue the work for 'trainer worker' instead of running it here.")
+    ] = False,
+) -> None:
+    """Score stored conversations against a rubric (re-scoring replaces the automatic evaluation)."""
+    if not all_ and not conversations:
+        raise TrainerError("name conversations to score", fix="pass ids, or --all")
+    ids = None if all_ else list(conversations or [])
+    if background:
+        from trainer.jobs.queue import default_queue, queue_url
+        from trainer.services.scoring import resolve_rubric
+
+        resolve_rubric(rubric)  # fail now on a bad rubric, not later in the worker
+        result = default_queue().score(ids, rubric)
+        out.print(f"queued scoring job {result.id} on {queue_url()}", highlight=False)
+        return
+    _score(ids, rubric)
+
+
+@app.command()
+@user_errors
+def worker(
+    workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
+) -> None:
+    """Run queue consumers (start one per machine; they share TRAINER_QUEUE_URL)."""
+    from trainer.jobs.queue import default_queue, queue_url
+
+    err.print(f"worker consuming {queue_url()} with {workers} thread(s)", highlight=False)
+    consumer = default_queue().huey.create_consumer(workers=workers, worker_type="thread")
+    consumer.run()
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+@app.command()
+@user_errors
+def show(
+    conversation: Annotated[str, typer.Argument(help="External id of the conversation.")],
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+) -> None:
+    """Show a conversation with its scores, explanations and evidence."""
+    from trainer.db.session import session_scope
+    from trainer.services.views import conversation_view
+
+    with session_scope() as session:
+        view = conversation_view(session, conversation)
+    if format is TextOrJson.json:
+        print(json.dumps(view, indent=2, ensure_ascii=False))
+        return
+    out.print(f"[bold]{view['conversation']}[/] · {view['channel']} · agent {view['agent'] or '?'} "
+              f"· customer {view['customer'] or '?'}", highlight=False)
+    if view["rubric"]:
+        sections = "  ".join(f"{k} {_fmt(v)}" for k, v in view["sections"].items())
+        out.print(f"score [bold]{_fmt(view['score'])}[/] ({view['rubric']})  {sections}", highlight=False)
+    else:
+        out.print("[yellow]not scored yet[/] (run 'trainer score " + view["conversation"] + "')")
+    out.print()
+    for i, turn in enumerate(view["turns"]):
+        stamp = f"[{turn['start']:6.1f}s] " if turn["start"] is not None else ""
+        out.print(f"{i + 1:>3} {stamp}[bold]{turn['speaker']:>8}[/]: {turn['text']}", highlight=False)
+    if view["criteria"]:
+        out.print()
+        table = Table("section", "criterion", "value", "explanation", show_lines=False)
+        for c in view["criteria"]:
+            value = "N/A" if c["na"] else ("?" if c["value"] is None else f"{c['value']:.2f}")
+            table.add_row(c["section"], c["id"], value, c["explanation"])
+        out.print(table)
+
+
+@app.command()
+@user_errors
+def report(format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table) -> None:
+    """Section averages per agent."""
+    import pandas as pd
+
+    from trainer.db.session import session_scope
+    from trainer.services.views import scorecard
+
+    with session_scope() as session:
+        rows = scorecard(session)
+    if format is ReportFormat.json:
+        print(json.dumps(rows, indent=2))
+        return
+    frame = pd.DataFrame(rows)
+    if format is ReportFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    if frame.empty:
+        out.print("no scored conversations yet (run 'trainer demo' or 'trainer ingest … --score')")
+        return
+    table = Table(*[str(c) for c in frame.columns])
+    for row in rows:
+        table.add_row(*[_fmt(v) if isinstance(v, float) else str(v) for v in row.values()])
+    out.print(table)
+
+
+@rubric_app.command("check")
+@user_errors
+def rubric_check(files: Annotated[list[Path], typer.Argument(help="Rubric YAML files.")]) -> None:
+    """Validate rubric files: OK, or an error naming the file, the path inside it and the fix."""
+    from trainer.scoring.rubric import load_rubric
+
+    failed = False
+    for path in files:
+        try:
+            rubric = load_rubric(path)
+        except TrainerError as exc:
+            failed = True
+            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
+            continue
+        out.print(f"OK {path} ({rubric.ref}: {len(rubric.sections)} sections, "
+                  f"{len(rubric.criteria())} criteria)", highlight=False)
+    if failed:
+        raise typer.Exit(2)
+
+
+@rubric_app.command("list")
+@user_errors
+def rubric_list() -> None:
+    """List the rubrics shipped in rubrics/."""
+    from trainer.scoring.rubric import RUBRICS_DIR, load_rubric
+
+    for path in sorted(RUBRICS_DIR.glob("*.y*ml")):
+        rubric = load_rubric(path)
+        out.print(f"{rubric.ref}  {rubric.title}  ({path.name})", highlight=False)
+
+
+@app.command()
+def detectors() -> None:
+    """List registered detectors by versioned name."""
+    from trainer.scoring.registry import registry
+
+    for spec in registry:
+        out.print(f"{spec.name:42} {spec.description}", highlight=False)
+
+
+@db_app.command("upgrade")
+@user_errors
+def db_upgrade() -> None:
+    """Apply migrations to the configured database (commands also do this on their own)."""
+    from trainer.db.migrate import current_revision
+    from trainer.db.session import database_url, get_sessionmaker
+
+    maker = get_sessionmaker()
+    engine = maker.kw["bind"]
+    out.print(f"database at revision {current_revision(engine)} ({_safe_url(database_url())})", highlight=False)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+@user_errors
+def demo() -> None:
+    """Seed the demo data: sample chats, people and teams, scored with the default rubric."""
+    from trainer.services.demo import seed_demo
+
+    result = seed_demo(progress=lambda msg: err.print(f"[dim]{msg}[/]", highlight=False))
+    out.print(
+        f"demo ready: {result['conversations']} conversations, {result['scored']} scored, "
+        f"{result['agents']} agents"
+    )
+
+
+@eval_app.command("empathy")
+@user_errors
+def eval_empathy(
+    data: Annotated[Path, typer.Option(help="EPITOME-format CSV to evaluate on.")],
+    baseline_train: Annotated[
+        Path | None, typer.Option(help="CSV to train the TF-IDF baseline on (default: cross-validate on --data).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Empathy detectors against EPITOME human labels, beside a TF-IDF + logistic-regression baseline."""
+    from trainer.evaluation.empathy import evaluate_empathy, render_report
+
+    report_ = evaluate_empathy(data, baseline_train)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_report(report_), highlight=False)
+
+
+def main() -> None:
+    """Entry point of the `trainer` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

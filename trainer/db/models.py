@@ -1,0 +1,190 @@
+"""Typed SQLAlchemy 2.0 models with a shared base and timestamps (argilla-style)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("trainee", "agent", "reviewer", "lead", "hr", "admin")
+CONVERSATION_STATUSES = ("ingested", "processing", "scored", "failed")
+EVALUATION_KINDS = ("auto", "human")
+EVALUATION_STATUSES = ("completed", "needs_review", "failed")
+SCORE_STATUSES = ("scored", "na", "unscored")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, for defaults."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Shared base: JSON for dicts and lists, naming convention for portable migrations."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+Base.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class TimestampMixin:
+    """created_at / updated_at, set by the database."""
+
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class Team(TimestampMixin, Base):
+    """A group of agents with a lead."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    members: Mapped[list[User]] = relationship(back_populates="team")
+
+
+class User(TimestampMixin, Base):
+    """A person using Trainer: agent, trainee, reviewer, lead, HR or admin."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="agent")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+
+class ConversationRecord(TimestampMixin, Base):
+    """A stored conversation (chat, call or role-play) with its ingestion status."""
+
+    __tablename__ = "conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), default="chat", index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="ingested")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    agent: Mapped[User | None] = relationship()
+    turns: Mapped[list[TurnRecord]] = relationship(
+        back_populates="conversation",
+        cascade="all, delete-orphan",
+        order_by="TurnRecord.position",
+    )
+    evaluations: Mapped[list[Evaluation]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan"
+    )
+
+
+class TurnRecord(Base):
+    """One turn of a stored conversation."""
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("conversation_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[float | None] = mapped_column(Float)
+    end: Mapped[float | None] = mapped_column(Float)
+    conversation: Mapped[ConversationRecord] = relationship(back_populates="turns")
+
+
+class RubricRecord(TimestampMixin, Base):
+    """A rubric version with its full definition, so old scores stay explainable."""
+
+    __tablename__ = "rubrics"
+    __table_args__ = (UniqueConstraint("slug", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def ref(self) -> str:
+        """`slug@version`."""
+        return f"{self.slug}@{self.version}"
+
+
+class Evaluation(TimestampMixin, Base):
+    """A scoring of one conversation with one rubric version, automatic or by a human."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_conversation_rubric", "conversation_id", "rubric_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(10), default="auto")
+    status: Mapped[str] = mapped_column(String(20), default="completed")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)
+    sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    pipeline: Mapped[str | None] = mapped_column(String(120))
+
+    conversation: Mapped[ConversationRecord] = relationship(back_populates="evaluations")
+    rubric: Mapped[RubricRecord] = relationship()
+    reviewer: Mapped[User | None] = relationship()
+    criterion_scores: Mapped[list[CriterionScore]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="CriterionScore.id"
+    )
+
+
+class CriterionScore(TimestampMixin, Base):
+    """One criterion's score inside an evaluation, with evidence and provenance."""
+
+    __tablename__ = "criterion_scores"
+    __table_args__ = (UniqueConstraint("evaluation_id", "criterion_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    section_id: Mapped[str] = mapped_column(String(120))
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    detector: Mapped[str | None] = mapped_column(String(120))
+    overridden_from: Mapped[float | None] = mapped_column(Float)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="criterion_scores")
+
+    @property
+    def na(self) -> bool:
+        """True when the criterion did not apply."""
+        return self.status == "na"

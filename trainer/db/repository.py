@@ -1,0 +1,217 @@
+"""Reading and writing the domain through a Session: conversations, rubrics, evaluations.
+
+Everything here takes a Session and leaves commit/rollback to the caller's transaction, so a
+caller can store a whole file's conversations atomically or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from trainer.conversation import Conversation, Evidence, Turn
+from trainer.db.models import (
+    ConversationRecord,
+    CriterionScore,
+    Evaluation,
+    RubricRecord,
+    TurnRecord,
+    User,
+)
+from trainer.errors import NotFoundError
+from trainer.scoring.engine import EvaluationResult
+from trainer.scoring.rubric import Rubric, parse_rubric
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOutcome:
+    """What storing one conversation did: 'created', 'unchanged' or 'replaced'."""
+
+    action: str
+    record: ConversationRecord
+
+
+def get_or_create_user(session: Session, name: str, role: str = "agent") -> User:
+    """The user with this display name, created with `role` if new."""
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        user = User(name=name, role=role)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def find_conversation(session: Session, external_id: str) -> ConversationRecord | None:
+    """The stored conversation with this external id, or None."""
+    return session.scalar(
+        select(ConversationRecord).where(ConversationRecord.external_id == external_id)
+    )
+
+
+def require_conversation(session: Session, external_id: str) -> ConversationRecord:
+    """The stored conversation with this external id; NotFoundError naming it otherwise."""
+    record = find_conversation(session, external_id)
+    if record is None:
+        raise NotFoundError(
+            f"no conversation {external_id!r}", fix="run 'trainer report' or list ids in the web app"
+        )
+    return record
+
+
+def store_conversation(
+    session: Session, conversation: Conversation, *, replace: bool = False
+) -> StoreOutcome:
+    """Store a conversation idempotently (same content twice creates nothing new).
+
+    A different conversation under an existing external id is refused unless `replace` is set,
+    which swaps the turns and drops the old automatic evaluations (they scored other words).
+    """
+    digest = conversation.content_hash()
+    existing = find_conversation(session, conversation.external_id)
+    if existing is not None:
+        if existing.content_hash == digest:
+            return StoreOutcome("unchanged", existing)
+        if not replace:
+            from trainer.errors import IngestError
+
+            raise IngestError(
+                f"conversation {conversation.external_id!r} is already stored with other content",
+                fix="give it another id, or pass --replace to overwrite it",
+            )
+        existing.turns.clear()
+        existing.evaluations[:] = [e for e in existing.evaluations if e.kind != "auto"]
+        session.flush()
+        _fill(session, existing, conversation, digest)
+        existing.status, existing.status_reason = "ingested", None
+        return StoreOutcome("replaced", existing)
+    record = ConversationRecord(external_id=conversation.external_id)
+    _fill(session, record, conversation, digest)
+    session.add(record)
+    session.flush()
+    return StoreOutcome("created", record)
+
+
+def _fill(session: Session, record: ConversationRecord, conv: Conversation, digest: str) -> None:
+    record.channel = conv.channel
+    record.customer_name = conv.customer
+    record.started_at = conv.started_at
+    record.source = conv.source
+    record.source_format = conv.metadata.get("format")
+    record.content_hash = digest
+    record.extra = {k: v for k, v in conv.metadata.items() if k != "format"}
+    record.agent = get_or_create_user(session, conv.agent) if conv.agent else None
+    ends = [t.end for t in conv.turns if t.end is not None]
+    record.duration_seconds = max(ends) if ends else None
+    record.turns = [
+        TurnRecord(position=i, speaker=t.speaker, text=t.text, start=t.start, end=t.end)
+        for i, t in enumerate(conv.turns)
+    ]
+
+
+def to_conversation(record: ConversationRecord) -> Conversation:
+    """The plain Conversation a stored record holds (what the scoring engine reads)."""
+    return Conversation(
+        external_id=record.external_id,
+        turns=[Turn(t.speaker, t.text, t.start, t.end) for t in record.turns],  # type: ignore[arg-type]
+        channel=record.channel,
+        agent=record.agent.name if record.agent else None,
+        customer=record.customer_name,
+        started_at=record.started_at,
+        source=record.source,
+        metadata=dict(record.extra or {}),
+    )
+
+
+def store_rubric(session: Session, rubric: Rubric) -> RubricRecord:
+    """The stored row for this rubric version, created on first use.
+
+    Editing a rubric file without bumping its version is refused: old scores must stay explainable.
+    """
+    record = session.scalar(
+        select(RubricRecord).where(RubricRecord.slug == rubric.id, RubricRecord.version == rubric.version)
+    )
+    digest = rubric.content_hash()
+    if record is None:
+        record = RubricRecord(
+            slug=rubric.id,
+            version=rubric.version,
+            title=rubric.title,
+            definition=rubric.definition(),
+            content_hash=digest,
+        )
+        session.add(record)
+        session.flush()
+    elif record.content_hash != digest:
+        from trainer.errors import RubricError
+
+        raise RubricError(
+            f"rubric {rubric.ref} changed since it was first used to score",
+            where=rubric.ref,
+            fix="bump 'version' in the rubric file so old and new scores stay apart",
+        )
+    return record
+
+
+def load_stored_rubric(record: RubricRecord) -> Rubric:
+    """The Rubric a stored row defines (exactly the version that produced its scores)."""
+    return parse_rubric(record.definition, source=record.ref)
+
+
+def save_evaluation(
+    session: Session, record: ConversationRecord, rubric_row: RubricRecord, result: EvaluationResult
+) -> Evaluation:
+    """Store an automatic evaluation, replacing an earlier automatic one for the same rubric version.
+
+    Re-scoring is idempotent: one automatic evaluation per conversation and rubric version.
+    """
+    session.execute(
+        delete(Evaluation).where(
+            Evaluation.conversation_id == record.id,
+            Evaluation.rubric_id == rubric_row.id,
+            Evaluation.kind == "auto",
+        )
+    )
+    session.expire(record, ["evaluations"])
+    evaluation = Evaluation(
+        conversation_id=record.id,
+        rubric_id=rubric_row.id,
+        kind="auto",
+        status="needs_review" if result.needs_review else "completed",
+        score=result.score,
+        sections=result.sections,
+        pipeline="rules",
+        criterion_scores=[
+            CriterionScore(
+                section_id=c.section_id,
+                criterion_id=c.criterion_id,
+                status=c.score.status,
+                value=c.score.value,
+                explanation=c.score.explanation,
+                evidence=[e.as_dict() for e in c.score.evidence],
+                detector=c.detector,
+            )
+            for c in result.criteria
+        ],
+    )
+    session.add(evaluation)
+    record.status, record.status_reason = "scored", None
+    session.flush()
+    return evaluation
+
+
+def latest_evaluation(session: Session, record: ConversationRecord) -> Evaluation | None:
+    """The newest evaluation of a conversation (a human one wins over an automatic one)."""
+    return session.scalar(
+        select(Evaluation)
+        .where(Evaluation.conversation_id == record.id)
+        .options(selectinload(Evaluation.criterion_scores), selectinload(Evaluation.rubric))
+        .order_by((Evaluation.kind == "human").desc(), Evaluation.created_at.desc(), Evaluation.id.desc())
+        .limit(1)
+    )
+
+
+def evidence_of(score: CriterionScore) -> list[Evidence]:
+    """The stored evidence of a criterion score as Evidence objects."""
+    return [Evidence.from_dict(e) for e in score.evidence or []]

@@ -1,0 +1,67 @@
+"""The Huey instance: SqliteHuey under var/ by default (jobs survive a restart, no server), or
+RedisHuey when TRAINER_QUEUE_URL=redis://... so workers on many machines share one queue."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from huey import Huey, RedisHuey, SqliteHuey
+
+DEFAULT_QUEUE_PATH = Path("var") / "queue.db"
+
+
+def queue_url() -> str:
+    """$TRAINER_QUEUE_URL, else a SQLite file at var/queue.db."""
+    return os.environ.get("TRAINER_QUEUE_URL") or f"sqlite:///{DEFAULT_QUEUE_PATH.resolve()}"
+
+
+def create_huey(url: str | None = None, *, immediate: bool = False) -> Huey:
+    """A Huey for `url` (sqlite:///path or redis://host:port/db)."""
+    url = url or queue_url()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("trainer", url=url, immediate=immediate)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey("trainer", filename=str(path), immediate=immediate)
+    from trainer.errors import TrainerError
+
+    raise TrainerError(f"unsupported queue URL {url!r}", where="TRAINER_QUEUE_URL",
+                       fix="use sqlite:///path/to/queue.db or redis://host:6379/0")
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A Huey instance with Trainer's tasks registered on it."""
+
+    huey: Huey
+    score: object  # huey TaskWrapper: score(external_ids, rubric) -> summary dict
+
+
+def build_queue(url: str | None = None) -> Queue:
+    """Create the queue and register the tasks (idempotent: re-running a job re-scores in place)."""
+    huey = create_huey(url)
+
+    @huey.task(retries=2, retry_delay=5, name="trainer.score")
+    def score(external_ids: list[str] | None, rubric: str | None = None) -> dict:
+        from trainer.db.session import session_scope
+        from trainer.services.scoring import score_stored
+
+        with session_scope() as session:
+            summary = score_stored(session, external_ids, rubric)
+        return {"scored": len(summary.scored), "failed": summary.failed}
+
+    return Queue(huey, score)
+
+
+_default: Queue | None = None
+
+
+def default_queue() -> Queue:
+    """The process-wide queue for the configured URL."""
+    global _default
+    if _default is None:
+        _default = build_queue()
+    return _default

@@ -1,0 +1,65 @@
+"""Ingest files and folders of conversations into the database, one transaction per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.db.repository import store_conversation
+from trainer.db.session import session_scope
+from trainer.errors import TrainerError
+from trainer.ingest import UnrecognizedFormat, find_files, read_file
+from trainer.ingest.speakers import SpeakerAliases
+
+
+@dataclass
+class IngestSummary:
+    """Counts and reasons: what was ingested, unchanged, skipped and failed."""
+
+    ingested: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    aliases: SpeakerAliases | None = None,
+    *,
+    replace: bool = False,
+    url: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> IngestSummary:
+    """Read every file under `paths` and store its conversations.
+
+    A file is stored whole or not at all, so one bad file never leaves half a conversation and
+    never stops the rest. A file nobody named that is not a conversation (a README in the folder)
+    is skipped, not failed.
+    """
+    aliases = aliases or SpeakerAliases.from_env()
+    summary = IngestSummary()
+    for path, named in find_files([Path(p) for p in paths]):
+        try:
+            read = read_file(path, aliases)
+            with session_scope(url) as session:
+                outcomes = [store_conversation(session, c, replace=replace) for c in read.conversations]
+            for outcome in outcomes:
+                bucket = {"created": summary.ingested, "replaced": summary.replaced}.get(
+                    outcome.action, summary.unchanged
+                )
+                bucket.append(outcome.record.external_id)
+        except UnrecognizedFormat as exc:
+            (summary.failed if named else summary.skipped).append((str(path), exc.format()))
+        except TrainerError as exc:
+            message = exc.format() if str(path) in exc.format() else f"{path}: {exc.format()}"
+            summary.failed.append((str(path), message))
+        if progress:
+            progress(path)
+    return summary

@@ -1,0 +1,73 @@
+"""Score stored conversations with a rubric and store the evaluations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from trainer.db.models import ConversationRecord
+from trainer.db.repository import (
+    require_conversation,
+    save_evaluation,
+    store_rubric,
+    to_conversation,
+)
+from trainer.scoring.engine import score_conversation
+from trainer.scoring.rubric import Rubric, find_rubric
+
+DEFAULT_RUBRIC = "customer_service"
+
+
+@dataclass
+class ScoreSummary:
+    """What a scoring run did."""
+
+    scored: list[tuple[str, float | None]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def resolve_rubric(rubric: str | Rubric | None) -> Rubric:
+    """A Rubric from an object, a shipped id, a file path, or the default."""
+    if isinstance(rubric, Rubric):
+        return rubric
+    return find_rubric(rubric or DEFAULT_RUBRIC)
+
+
+def score_stored(
+    session: Session,
+    external_ids: Iterable[str] | None,
+    rubric: str | Rubric | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ScoreSummary:
+    """Score the named conversations (all of them when None), each in its own savepoint.
+
+    A conversation that fails to score gets status 'failed' with the reason; the others go on and
+    nothing already stored is lost.
+    """
+    rubric = resolve_rubric(rubric)
+    rubric_row = store_rubric(session, rubric)
+    if external_ids is None:
+        records = session.scalars(
+            select(ConversationRecord)
+            .options(selectinload(ConversationRecord.turns), selectinload(ConversationRecord.agent))
+            .order_by(ConversationRecord.external_id)
+        ).all()
+    else:
+        records = [require_conversation(session, external_id) for external_id in external_ids]
+    summary = ScoreSummary()
+    for record in records:
+        try:
+            with session.begin_nested():
+                result = score_conversation(to_conversation(record), rubric)
+                save_evaluation(session, record, rubric_row, result)
+            summary.scored.append((record.external_id, result.score))
+        except Exception as exc:  # noqa: BLE001 - one bad conversation must not stop the run
+            reason = f"scoring failed: {type(exc).__name__}: {exc}"
+            record.status, record.status_reason = "failed", reason
+            summary.failed.append((record.external_id, reason))
+        if progress:
+            progress(record.external_id)
+    return summary
