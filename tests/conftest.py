@@ -104,21 +104,33 @@ def make_conversation(turns: list[tuple[str, str]], **kwargs) -> Conversation:
 GOOD_CHAT = [
     ("agent", "Hi, thanks for contacting Bluebird Bank, this is Sam. How can I help?"),
     ("customer", "I was charged twice for order 3348917502 and I'm really frustrated."),
-    ("agent", "I'm sorry you've had to deal with this, Dana, that sounds really frustrating. "
-     "Can you confirm the email on the account?"),
+    (
+        "agent",
+        "I'm sorry you've had to deal with this, Dana, that sounds really frustrating. "
+        "Can you confirm the email on the account?",
+    ),
     ("customer", "It's dana@example.com."),
-    ("agent", "Thanks. I've refunded the duplicate $94.00 charge. You'll see it within 3-5 "
-     "business days. Your case number is CS-48213. Does that make sense?"),
+    (
+        "agent",
+        "Thanks. I've refunded the duplicate $94.00 charge. You'll see it within 3-5 "
+        "business days. Your case number is CS-48213. Does that make sense?",
+    ),
     ("customer", "Perfect, thank you so much!"),
-    ("agent", "To recap: the refund is issued and lands in 3-5 business days. "
-     "Is there anything else I can help with? Have a great day!"),
+    (
+        "agent",
+        "To recap: the refund is issued and lands in 3-5 business days. "
+        "Is there anything else I can help with? Have a great day!",
+    ),
 ]
 
 POOR_CHAT = [
     ("agent", "yeah what"),
     ("customer", "I was charged twice for my order and I'm really frustrated."),
-    ("agent", "Calm down. Basically the ACH batch um reconciliation is, you know, pending "
-     "in the ledger and provisioning is not my department."),
+    (
+        "agent",
+        "Calm down. Basically the ACH batch um reconciliation is, you know, pending "
+        "in the ledger and provisioning is not my department.",
+    ),
     ("customer", "So it's still not fixed?"),
     ("agent", "You'll need to call back later, I'll transfer you to billing."),
     ("customer", "This didn't help at all."),

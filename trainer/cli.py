@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -54,12 +54,12 @@ def _progress(total: int, label: str) -> Progress:
     )
 
 
-class TextOrJson(str, Enum):
+class TextOrJson(StrEnum):
     text = "text"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -72,8 +72,12 @@ def ingest(
     alias: Annotated[
         list[str] | None, typer.Option(help="Extra speaker alias LABEL=ROLE (repeatable).")
     ] = None,
-    replace: Annotated[bool, typer.Option(help="Overwrite stored conversations with new content.")] = False,
-    score: Annotated[bool, typer.Option(help="Score what was ingested with the default rubric.")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="Overwrite stored conversations with new content.")
+    ] = False,
+    score: Annotated[
+        bool, typer.Option(help="Score what was ingested with the default rubric.")
+    ] = False,
 ) -> None:
     """Read chat logs (JSON, CSV, plain text, ABCD JSON) into the database."""
     from trainer.ingest import find_files
@@ -91,15 +95,19 @@ def ingest(
     with _progress(total, "ingest") as bar:
         task = bar.add_task("", total=total)
         summary = ingest_paths(
-            paths, aliases, replace=replace, progress=lambda p: bar.update(task, advance=1, description=p.name)
+            paths,
+            aliases,
+            replace=replace,
+            progress=lambda p: bar.update(task, advance=1, description=p.name),
         )
     out.print(
         f"ingested {len(summary.ingested)}, replaced {len(summary.replaced)}, "
-        f"unchanged {len(summary.unchanged)}, skipped {len(summary.skipped)}, failed {len(summary.failed)}"
+        f"unchanged {len(summary.unchanged)}, skipped {len(summary.skipped)}, "
+        f"failed {len(summary.failed)}"
     )
-    for path, reason in summary.skipped:
+    for _path, reason in summary.skipped:
         err.print(f"[yellow]skipped[/] {reason}", highlight=False, soft_wrap=True)
-    for path, reason in summary.failed:
+    for _path, reason in summary.failed:
         err.print(f"[bold red]failed[/] {reason}", highlight=False, soft_wrap=True)
     if score and (summary.ingested or summary.replaced):
         _score(summary.ingested + summary.replaced, None)
@@ -116,7 +124,9 @@ def _score(ids: list[str] | None, rubric: str | None) -> None:
         total = len(ids) if ids is not None else 0
         with _progress(max(total, 2), "score") as bar:
             task = bar.add_task("", total=total or None)
-            summary = score_stored(session, ids, resolved, lambda cid: bar.update(task, advance=1, description=cid))
+            summary = score_stored(
+                session, ids, resolved, lambda cid: bar.update(task, advance=1, description=cid)
+            )
     out.print(f"scored {len(summary.scored)} with {resolved.ref}, failed {len(summary.failed)}")
     for cid, reason in summary.failed:
         err.print(f"[bold red]failed[/] {cid}: {reason}", highlight=False, soft_wrap=True)
@@ -127,14 +137,16 @@ def _score(ids: list[str] | None, rubric: str | None) -> None:
 @app.command()
 @user_errors
 def score(
-    conversations: Annotated[list[str] | None, typer.Argument(help="External ids to score.")] = None,
+    conversations: Annotated[
+        list[str] | None, typer.Argument(help="External ids to score.")
+    ] = None,
     rubric: Annotated[str | None, typer.Option(help="Rubric id or YAML path.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Score every stored conversation.")] = False,
     background: Annotated[
         bool, typer.Option(help="Queue the work for 'trainer worker' instead of running it here.")
     ] = False,
 ) -> None:
-    """Score stored conversations against a rubric (re-scoring replaces the automatic evaluation)."""
+    """Score stored conversations against a rubric (re-scoring replaces the automatic one)."""
     if not all_ and not conversations:
         raise TrainerError("name conversations to score", fix="pass ids, or --all")
     ids = None if all_ else list(conversations or [])
@@ -162,6 +174,12 @@ def worker(
     consumer.run()
 
 
+def _print_table(table: Table) -> None:
+    # Piped output has no terminal width; rich would squeeze tables into 80 columns.
+    console = out if out.is_terminal else Console(width=160)
+    console.print(table)
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}"
 
@@ -181,29 +199,38 @@ def show(
     if format is TextOrJson.json:
         print(json.dumps(view, indent=2, ensure_ascii=False))
         return
-    out.print(f"[bold]{view['conversation']}[/] · {view['channel']} · agent {view['agent'] or '?'} "
-              f"· customer {view['customer'] or '?'}", highlight=False)
+    out.print(
+        f"[bold]{view['conversation']}[/] · {view['channel']} · agent {view['agent'] or '?'} "
+        f"· customer {view['customer'] or '?'}",
+        highlight=False,
+    )
     if view["rubric"]:
         sections = "  ".join(f"{k} {_fmt(v)}" for k, v in view["sections"].items())
-        out.print(f"score [bold]{_fmt(view['score'])}[/] ({view['rubric']})  {sections}", highlight=False)
+        out.print(
+            f"score [bold]{_fmt(view['score'])}[/] ({view['rubric']})  {sections}", highlight=False
+        )
     else:
         out.print("[yellow]not scored yet[/] (run 'trainer score " + view["conversation"] + "')")
     out.print()
     for i, turn in enumerate(view["turns"]):
         stamp = f"[{turn['start']:6.1f}s] " if turn["start"] is not None else ""
-        out.print(f"{i + 1:>3} {stamp}[bold]{turn['speaker']:>8}[/]: {turn['text']}", highlight=False)
+        out.print(
+            f"{i + 1:>3} {stamp}[bold]{turn['speaker']:>8}[/]: {turn['text']}", highlight=False
+        )
     if view["criteria"]:
         out.print()
         table = Table("section", "criterion", "value", "explanation", show_lines=False)
         for c in view["criteria"]:
             value = "N/A" if c["na"] else ("?" if c["value"] is None else f"{c['value']:.2f}")
             table.add_row(c["section"], c["id"], value, c["explanation"])
-        out.print(table)
+        _print_table(table)
 
 
 @app.command()
 @user_errors
-def report(format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table) -> None:
+def report(
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+) -> None:
     """Section averages per agent."""
     import pandas as pd
 
@@ -225,7 +252,7 @@ def report(format: Annotated[ReportFormat, typer.Option("--format", "-f")] = Rep
     table = Table(*[str(c) for c in frame.columns])
     for row in rows:
         table.add_row(*[_fmt(v) if isinstance(v, float) else str(v) for v in row.values()])
-    out.print(table)
+    _print_table(table)
 
 
 @rubric_app.command("check")
@@ -242,8 +269,11 @@ def rubric_check(files: Annotated[list[Path], typer.Argument(help="Rubric YAML f
             failed = True
             err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
             continue
-        out.print(f"OK {path} ({rubric.ref}: {len(rubric.sections)} sections, "
-                  f"{len(rubric.criteria())} criteria)", highlight=False)
+        out.print(
+            f"OK {path} ({rubric.ref}: {len(rubric.sections)} sections, "
+            f"{len(rubric.criteria())} criteria)",
+            highlight=False,
+        )
     if failed:
         raise typer.Exit(2)
 
@@ -277,7 +307,10 @@ def db_upgrade() -> None:
 
     maker = get_sessionmaker()
     engine = maker.kw["bind"]
-    out.print(f"database at revision {current_revision(engine)} ({_safe_url(database_url())})", highlight=False)
+    out.print(
+        f"database at revision {current_revision(engine)} ({_safe_url(database_url())})",
+        highlight=False,
+    )
 
 
 def _safe_url(url: str) -> str:
@@ -304,11 +337,14 @@ def demo() -> None:
 def eval_empathy(
     data: Annotated[Path, typer.Option(help="EPITOME-format CSV to evaluate on.")],
     baseline_train: Annotated[
-        Path | None, typer.Option(help="CSV to train the TF-IDF baseline on (default: cross-validate on --data).")
+        Path | None,
+        typer.Option(
+            help="CSV to train the TF-IDF baseline on (default: cross-validate on --data)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Empathy detectors against EPITOME human labels, beside a TF-IDF + logistic-regression baseline."""
+    """Empathy detectors against EPITOME human labels, beside a TF-IDF + LR baseline."""
     from trainer.evaluation.empathy import evaluate_empathy, render_report
 
     report_ = evaluate_empathy(data, baseline_train)

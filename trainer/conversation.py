@@ -1,6 +1,7 @@
 """The one shape everything scored takes: a Conversation of Turns, plus Evidence into it.
 
-Plain dataclasses with no I/O, so every layer (ingest, speech, scoring, role-play, db) can share them.
+Plain dataclasses with no I/O, so every layer (ingest, speech, scoring, role-play, db) can
+share them.
 """
 
 from __future__ import annotations

@@ -23,8 +23,16 @@ def test_db_migrations_create_every_table_on_an_empty_database(db_url):
     engine = get_sessionmaker(db_url).kw["bind"]
     assert current_revision(engine) == "0001"
     tables = set(inspect(engine).get_table_names())
-    assert {"users", "teams", "conversations", "turns", "rubrics", "evaluations",
-            "criterion_scores", "alembic_version"} <= tables
+    assert {
+        "users",
+        "teams",
+        "conversations",
+        "turns",
+        "rubrics",
+        "evaluations",
+        "criterion_scores",
+        "alembic_version",
+    } <= tables
 
 
 def test_db_store_is_idempotent_and_refuses_silent_overwrites(db_url):
@@ -49,9 +57,13 @@ def test_db_store_is_idempotent_and_refuses_silent_overwrites(db_url):
 
 def test_db_scoring_twice_keeps_one_automatic_evaluation(db_url):
     with session_scope() as session:
-        store_conversation(session, make_conversation(GOOD_CHAT, external_id="g", agent="Sam Lee",
-                                                      customer="Dana Ruiz"))
-        store_conversation(session, make_conversation(POOR_CHAT, external_id="p", agent="Leo Fischer"))
+        store_conversation(
+            session,
+            make_conversation(GOOD_CHAT, external_id="g", agent="Sam Lee", customer="Dana Ruiz"),
+        )
+        store_conversation(
+            session, make_conversation(POOR_CHAT, external_id="p", agent="Leo Fischer")
+        )
     for _ in range(2):
         with session_scope() as session:
             summary = score_stored(session, None)

@@ -26,12 +26,24 @@ def test_detectors_registry_lists_versioned_names():
 
 def test_detectors_good_chat_scores_full_on_every_criterion():
     for name in [
-        "empathy.acknowledgement.v1", "empathy.apology.v1", "empathy.no_dismissive_language.v1",
-        "clarity.readability.v1", "clarity.jargon.v1", "clarity.filler_words.v1",
-        "clarity.checks_understanding.v1", "clarity.next_steps.v1", "resolution.confirmed.v1",
-        "resolution.no_deflection.v1", "resolution.ending.v1", "follow_up.commitment.v1",
-        "follow_up.reference_number.v1", "follow_up.recap.v1", "follow_up.further_help.v1",
-        "call_handling.greeting.v1", "call_handling.verification.v1", "call_handling.closing.v1",
+        "empathy.acknowledgement.v1",
+        "empathy.apology.v1",
+        "empathy.no_dismissive_language.v1",
+        "clarity.readability.v1",
+        "clarity.jargon.v1",
+        "clarity.filler_words.v1",
+        "clarity.checks_understanding.v1",
+        "clarity.next_steps.v1",
+        "resolution.confirmed.v1",
+        "resolution.no_deflection.v1",
+        "resolution.ending.v1",
+        "follow_up.commitment.v1",
+        "follow_up.reference_number.v1",
+        "follow_up.recap.v1",
+        "follow_up.further_help.v1",
+        "call_handling.greeting.v1",
+        "call_handling.verification.v1",
+        "call_handling.closing.v1",
     ]:
         score = run(name, GOOD_CHAT, customer="Dana Ruiz")
         assert score.value == 1.0, (name, score.explanation)
@@ -66,7 +78,9 @@ def test_detectors_acknowledgement_counts_each_moment():
 
 
 def test_detectors_acknowledgement_na_without_emotion():
-    score = run("empathy.acknowledgement.v1", [("customer", "What are your hours?"), ("agent", "9 to 5.")])
+    score = run(
+        "empathy.acknowledgement.v1", [("customer", "What are your hours?"), ("agent", "9 to 5.")]
+    )
     assert score.na and score.value is None
 
 
@@ -82,9 +96,17 @@ def test_detectors_apology_must_follow_the_problem():
 
 
 def test_detectors_uses_name_from_metadata_or_self_introduction():
-    turns = [("customer", "Hi, my name is Priya and my card is blocked."), ("agent", "Thanks Priya.")]
+    turns = [
+        ("customer", "Hi, my name is Priya and my card is blocked."),
+        ("agent", "Thanks Priya."),
+    ]
     assert run("empathy.uses_name.v1", turns).value == 1.0
-    assert run("empathy.uses_name.v1", [("customer", "hi"), ("agent", "hello")], customer="Ann Lo").value == 0.0
+    assert (
+        run(
+            "empathy.uses_name.v1", [("customer", "hi"), ("agent", "hello")], customer="Ann Lo"
+        ).value
+        == 0.0
+    )
     assert run("empathy.uses_name.v1", [("customer", "hi"), ("agent", "hello")]).na
 
 
@@ -109,7 +131,12 @@ def test_detectors_jargon_unexplained_versus_explained():
     assert raw.value < 1.0 and {"RMA", "ACH"} <= set(raw.metadata["terms"])
     explained = run(
         "clarity.jargon.v1",
-        [("agent", "I raised an RMA, which means a return authorisation, so you can send it back.")],
+        [
+            (
+                "agent",
+                "I raised an RMA, which means a return authorisation, so you can send it back.",
+            )
+        ],
     )
     assert explained.value == 1.0
     allowed = run("clarity.jargon.v1", [("agent", "Your RMA is ready.")], {"allowed": ["RMA"]})
@@ -123,15 +150,21 @@ def test_detectors_filler_words_rate():
 
 
 def test_detectors_resolution_stated_but_unconfirmed_is_half():
-    turns = [("customer", "Reset my password"), ("agent", "I've reset your password."),
-             ("customer", "ok")]
+    turns = [
+        ("customer", "Reset my password"),
+        ("agent", "I've reset your password."),
+        ("customer", "ok"),
+    ]
     assert run("resolution.confirmed.v1", turns).value == 0.5
     assert run("resolution.confirmed.v1", POOR_CHAT).value == 0.0
 
 
 def test_detectors_resolution_confirmation_undone_by_later_complaint():
-    turns = [("agent", "I've reset your password."), ("customer", "Great, thanks"),
-             ("customer", "Wait, it's still not working.")]
+    turns = [
+        ("agent", "I've reset your password."),
+        ("customer", "Great, thanks"),
+        ("customer", "Wait, it's still not working."),
+    ]
     assert run("resolution.confirmed.v1", turns).value == 0.5
 
 
@@ -142,8 +175,10 @@ def test_detectors_deflection_transfer_and_call_back():
 
 
 def test_detectors_escalation_ignored_when_resolved_unless_configured():
-    turns = [("agent", "My supervisor approved it: I've refunded the charge."),
-             ("customer", "Perfect, thanks!")]
+    turns = [
+        ("agent", "My supervisor approved it: I've refunded the charge."),
+        ("customer", "Perfect, thanks!"),
+    ]
     assert run("resolution.no_deflection.v1", turns).value == 1.0
     strict = run("resolution.no_deflection.v1", turns, {"escalation_counts_when_resolved": True})
     assert strict.value == 0.0
@@ -152,26 +187,42 @@ def test_detectors_escalation_ignored_when_resolved_unless_configured():
 def test_detectors_ending_open_settled_or_undecided():
     assert run("resolution.ending.v1", POOR_CHAT).value == 0.0
     assert run("resolution.ending.v1", GOOD_CHAT).value == 1.0
-    undecided = run("resolution.ending.v1", [("customer", "My bill is wrong."), ("agent", "Noted.")])
+    undecided = run(
+        "resolution.ending.v1", [("customer", "My bill is wrong."), ("agent", "Noted.")]
+    )
     assert undecided.status == "unscored" and "reviewer" in undecided.explanation
 
 
 def test_detectors_commitment_needs_a_time_frame_for_full_marks():
-    framed = run("follow_up.commitment.v1", [("agent", "I'll email you the label within 24 hours.")])
+    framed = run(
+        "follow_up.commitment.v1", [("agent", "I'll email you the label within 24 hours.")]
+    )
     assert framed.value == 1.0
-    vague = run("follow_up.commitment.v1", [("agent", "Someone will get back to you at some point.")])
+    vague = run(
+        "follow_up.commitment.v1", [("agent", "Someone will get back to you at some point.")]
+    )
     assert vague.value == 0.5
     none = run("follow_up.commitment.v1", [("agent", "Okay.")])
     assert none.value == 0.0
 
 
 def test_detectors_reference_number_needs_an_actual_number():
-    assert run("follow_up.reference_number.v1", [("agent", "Your ticket number is T-99812.")]).value == 1.0
-    assert run("follow_up.reference_number.v1", [("agent", "I'll make a ticket number.")]).value == 0.0
+    assert (
+        run("follow_up.reference_number.v1", [("agent", "Your ticket number is T-99812.")]).value
+        == 1.0
+    )
+    assert (
+        run("follow_up.reference_number.v1", [("agent", "I'll make a ticket number.")]).value == 0.0
+    )
 
 
 def test_detectors_greeting_full_half_none():
-    assert run("call_handling.greeting.v1", [("agent", "Hello, you're chatting with Omar at Zest.")]).value == 1.0
+    assert (
+        run(
+            "call_handling.greeting.v1", [("agent", "Hello, you're chatting with Omar at Zest.")]
+        ).value
+        == 1.0
+    )
     assert run("call_handling.greeting.v1", [("agent", "Hello, how can I help?")]).value == 0.5
     assert run("call_handling.greeting.v1", [("agent", "What's the problem?")]).value == 0.0
 
@@ -181,14 +232,23 @@ def test_detectors_greeting_does_not_take_im_sorry_as_a_name():
 
 
 def test_detectors_verification_only_when_account_data_is_touched():
-    assert run("call_handling.verification.v1", [("customer", "What time do you open?"),
-                                                 ("agent", "Nine.")]).na
-    unverified = run("call_handling.verification.v1", [("customer", "Change my address please."),
-                                                       ("agent", "I've updated it.")])
+    assert run(
+        "call_handling.verification.v1",
+        [("customer", "What time do you open?"), ("agent", "Nine.")],
+    ).na
+    unverified = run(
+        "call_handling.verification.v1",
+        [("customer", "Change my address please."), ("agent", "I've updated it.")],
+    )
     assert unverified.value == 0.0
-    late = run("call_handling.verification.v1", [
-        ("customer", "Refund my order."), ("agent", "I've refunded it."),
-        ("agent", "Can you confirm your email for the record?")])
+    late = run(
+        "call_handling.verification.v1",
+        [
+            ("customer", "Refund my order."),
+            ("agent", "I've refunded it."),
+            ("agent", "Can you confirm your email for the record?"),
+        ],
+    )
     assert late.value == 0.5
 
 
@@ -197,8 +257,15 @@ def test_detectors_closing_in_the_last_turns():
     assert run("call_handling.closing.v1", POOR_CHAT).value == 0.0
 
 
-@pytest.mark.parametrize("name", ["empathy.no_dismissive_language.v1", "clarity.jargon.v1",
-                                  "clarity.readability.v1", "call_handling.greeting.v1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "empathy.no_dismissive_language.v1",
+        "clarity.jargon.v1",
+        "clarity.readability.v1",
+        "call_handling.greeting.v1",
+    ],
+)
 def test_detectors_without_agent_turns_are_unscored_not_made_up(name):
     score = run(name, [("customer", "hello?")])
     assert score.status == "unscored" and score.value is None

@@ -33,8 +33,14 @@ def test_engine_every_scored_result_explains_itself():
 
 def _one_criterion(**extra):
     criterion = {"id": "c", "title": "C", "guidance": "g", **extra}
-    return parse_rubric({"id": "r", "version": 1, "title": "R",
-                         "sections": [{"id": "s", "title": "S", "criteria": [criterion]}]})
+    return parse_rubric(
+        {
+            "id": "r",
+            "version": 1,
+            "title": "R",
+            "sections": [{"id": "s", "title": "S", "criteria": [criterion]}],
+        }
+    )
 
 
 def test_engine_criterion_without_detector_is_unscored_for_a_human():
@@ -45,7 +51,9 @@ def test_engine_criterion_without_detector_is_unscored_for_a_human():
 
 def test_engine_na_not_allowed_becomes_unscored():
     rubric = _one_criterion(na_allowed=False, detector={"name": "empathy.acknowledgement.v1"})
-    result = score_conversation(make_conversation([("customer", "hours?"), ("agent", "9-5")]), rubric)
+    result = score_conversation(
+        make_conversation([("customer", "hours?"), ("agent", "9-5")]), rubric
+    )
     assert result.criteria[0].score.status == "unscored"
     assert "N/A is not allowed" in result.criteria[0].score.explanation
 

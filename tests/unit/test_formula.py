@@ -18,8 +18,13 @@ def rubric(auto_fail_a=None, auto_fail_c=None):
                     "title": "One",
                     "weight": 3,
                     "criteria": [
-                        {"id": "a", "title": "A", "guidance": "g", "weight": 2,
-                         "auto_fail": auto_fail_a},
+                        {
+                            "id": "a",
+                            "title": "A",
+                            "guidance": "g",
+                            "weight": 2,
+                            "auto_fail": auto_fail_a,
+                        },
                         {"id": "b", "title": "B", "guidance": "g", "weight": 1},
                     ],
                 },
@@ -28,8 +33,13 @@ def rubric(auto_fail_a=None, auto_fail_c=None):
                     "title": "Two",
                     "weight": 1,
                     "criteria": [
-                        {"id": "c", "title": "C", "guidance": "g", "weight": 1,
-                         "auto_fail": auto_fail_c},
+                        {
+                            "id": "c",
+                            "title": "C",
+                            "guidance": "g",
+                            "weight": 1,
+                            "auto_fail": auto_fail_c,
+                        },
                         {"id": "d", "title": "D", "guidance": "g", "weight": 3},
                     ],
                 },

@@ -26,7 +26,11 @@ def shipped_data() -> dict:
 def test_rubric_shipped_has_the_five_sections_with_guidance_and_detectors():
     rubric = load_rubric(SHIPPED)
     assert [s.id for s in rubric.sections] == [
-        "empathy", "clarity", "resolution", "follow_up", "call_handling"
+        "empathy",
+        "clarity",
+        "resolution",
+        "follow_up",
+        "call_handling",
     ]
     for _, criterion in rubric.criteria():
         assert criterion.guidance.strip()

@@ -8,8 +8,17 @@ from sqlalchemy.orm import Session
 
 from trainer.db.models import ConversationRecord, Evaluation, RubricRecord, User
 
-BASE_COLUMNS = ["conversation", "channel", "agent", "customer", "started_at", "status", "rubric",
-                "kind", "score"]
+BASE_COLUMNS = [
+    "conversation",
+    "channel",
+    "agent",
+    "customer",
+    "started_at",
+    "status",
+    "rubric",
+    "kind",
+    "score",
+]
 
 
 def evaluations_frame(session: Session, rubric_slug: str | None = None) -> pd.DataFrame:

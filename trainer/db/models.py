@@ -85,7 +85,9 @@ class ConversationRecord(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(20), default="chat", index=True)
-    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     customer_name: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_seconds: Mapped[float | None] = mapped_column(Float)
@@ -180,7 +182,9 @@ class CriterionScore(TimestampMixin, Base):
     detector: Mapped[str | None] = mapped_column(String(120))
     overridden_from: Mapped[float | None] = mapped_column(Float)
     override_reason: Mapped[str | None] = mapped_column(Text)
-    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    overridden_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="criterion_scores")
 

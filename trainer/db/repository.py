@@ -55,7 +55,8 @@ def require_conversation(session: Session, external_id: str) -> ConversationReco
     record = find_conversation(session, external_id)
     if record is None:
         raise NotFoundError(
-            f"no conversation {external_id!r}", fix="run 'trainer report' or list ids in the web app"
+            f"no conversation {external_id!r}",
+            fix="run 'trainer report' or list ids in the web app",
         )
     return record
 
@@ -130,7 +131,9 @@ def store_rubric(session: Session, rubric: Rubric) -> RubricRecord:
     Editing a rubric file without bumping its version is refused: old scores must stay explainable.
     """
     record = session.scalar(
-        select(RubricRecord).where(RubricRecord.slug == rubric.id, RubricRecord.version == rubric.version)
+        select(RubricRecord).where(
+            RubricRecord.slug == rubric.id, RubricRecord.version == rubric.version
+        )
     )
     digest = rubric.content_hash()
     if record is None:
@@ -162,7 +165,7 @@ def load_stored_rubric(record: RubricRecord) -> Rubric:
 def save_evaluation(
     session: Session, record: ConversationRecord, rubric_row: RubricRecord, result: EvaluationResult
 ) -> Evaluation:
-    """Store an automatic evaluation, replacing an earlier automatic one for the same rubric version.
+    """Store an automatic evaluation, replacing the earlier automatic one for this rubric version.
 
     Re-scoring is idempotent: one automatic evaluation per conversation and rubric version.
     """
@@ -207,7 +210,9 @@ def latest_evaluation(session: Session, record: ConversationRecord) -> Evaluatio
         select(Evaluation)
         .where(Evaluation.conversation_id == record.id)
         .options(selectinload(Evaluation.criterion_scores), selectinload(Evaluation.rubric))
-        .order_by((Evaluation.kind == "human").desc(), Evaluation.created_at.desc(), Evaluation.id.desc())
+        .order_by(
+            (Evaluation.kind == "human").desc(), Evaluation.created_at.desc(), Evaluation.id.desc()
+        )
         .limit(1)
     )
 

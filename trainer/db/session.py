@@ -42,7 +42,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets its folder created and its pragmas set on each connection."""
+    """An engine for `url`; SQLite gets its folder created and its pragmas on each connection."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -28,8 +28,11 @@ def create_huey(url: str | None = None, *, immediate: bool = False) -> Huey:
         return SqliteHuey("trainer", filename=str(path), immediate=immediate)
     from trainer.errors import TrainerError
 
-    raise TrainerError(f"unsupported queue URL {url!r}", where="TRAINER_QUEUE_URL",
-                       fix="use sqlite:///path/to/queue.db or redis://host:6379/0")
+    raise TrainerError(
+        f"unsupported queue URL {url!r}",
+        where="TRAINER_QUEUE_URL",
+        fix="use sqlite:///path/to/queue.db or redis://host:6379/0",
+    )
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class ScoringContext:
         return [i for i, t in enumerate(self.turns) if t.speaker == speaker]
 
     def evidence(self, index: int, span: Span | tuple[int, int] | None = None) -> Evidence:
-        """Evidence for a span (a spaCy Span or a char range) of turn `index`; whole turn if None."""
+        """Evidence for a span (spaCy Span or char range) of turn `index`; whole turn if None."""
         text = self.turns[index].text
         if span is None:
             start, end = 0, len(text)

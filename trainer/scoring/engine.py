@@ -60,7 +60,9 @@ def _run(ctx: ScoringContext, section: Section, criterion: Criterion) -> Criteri
         score = registry.get(ref.name)(ctx, ref.params)
         if score.na and not criterion.na_allowed:
             score = unscored(f"N/A is not allowed for this criterion ({score.explanation})")
-    return CriterionResult(section.id, criterion.id, score, ref.name if ref else None, criterion.weight)
+    return CriterionResult(
+        section.id, criterion.id, score, ref.name if ref else None, criterion.weight
+    )
 
 
 def score_conversation(

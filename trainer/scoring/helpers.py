@@ -27,7 +27,9 @@ def spans_evidence(ctx: ScoringContext, hits: Iterable[tuple[int, Span]]) -> lis
     return [ctx.evidence(i, span) for i, span in sorted(hits, key=lambda h: (h[0], h[1].start))]
 
 
-def first_hit(ctx: ScoringContext, label: str, speaker: str, after: int = -1) -> tuple[int, Span] | None:
+def first_hit(
+    ctx: ScoringContext, label: str, speaker: str, after: int = -1
+) -> tuple[int, Span] | None:
     """The first match of `label` in `speaker`'s turns after turn index `after`."""
     for i, span in ctx.find_all(label, speaker):
         if i > after:
@@ -35,7 +37,9 @@ def first_hit(ctx: ScoringContext, label: str, speaker: str, after: int = -1) ->
     return None
 
 
-def presence_score(ctx: ScoringContext, label: str, found: str, missing: str, min_turns: int = 1) -> Score:
+def presence_score(
+    ctx: ScoringContext, label: str, found: str, missing: str, min_turns: int = 1
+) -> Score:
     """1 when the agent says something from pattern set `label`, else 0; N/A in very short chats."""
     if len(ctx.indices("agent")) < min_turns:
         return not_applicable(f"fewer than {min_turns} agent turns: too short to expect this")

@@ -100,7 +100,9 @@ class DetectorRegistry:
 registry = DetectorRegistry()
 
 
-def detector(name: str, *, params: type[BaseModel] = NoParams) -> Callable[[DetectorFn], DetectorFn]:
+def detector(
+    name: str, *, params: type[BaseModel] = NoParams
+) -> Callable[[DetectorFn], DetectorFn]:
     """Register a detector function under a versioned name, with an optional params model."""
 
     def wrap(fn: DetectorFn) -> DetectorFn:

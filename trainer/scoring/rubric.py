@@ -1,4 +1,4 @@
-"""The rubric schema (pydantic) and its loader with errors that name the file and the path inside it."""
+"""The rubric schema (pydantic) and its loader, with errors naming the file and the path in it."""
 
 from __future__ import annotations
 
@@ -133,7 +133,9 @@ def _format_location(loc: tuple) -> str:
 _FIXES = {
     "missing": "add this field",
     "extra_forbidden": "remove it or check its spelling",
-    "string_pattern_mismatch": "use lower-case letters, digits, '-' and '_' (detectors: family.name.v1)",
+    "string_pattern_mismatch": (
+        "use lower-case letters, digits, '-' and '_' (detectors: family.name.v1)"
+    ),
     "greater_than": "use a positive number",
     "literal_error": "use one of the allowed values",
     "too_short": "add at least one entry",
@@ -175,7 +177,9 @@ def _check_detectors(rubric: Rubric, source: str) -> None:
             where = f"{source}: sections.{s_index}.criteria.{c_index}.detector"
             if criterion.detector.name not in registry:
                 close = registry.suggest(criterion.detector.name)
-                fix = f"did you mean {close!r}?" if close else "run 'trainer detectors' to list them"
+                fix = (
+                    f"did you mean {close!r}?" if close else "run 'trainer detectors' to list them"
+                )
                 raise UnknownDetectorError(
                     f"unknown detector {criterion.detector.name!r}", where=where, fix=fix
                 )

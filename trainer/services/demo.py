@@ -19,7 +19,12 @@ TEAMS = {
     "Tier 1 North": ["Sam Lee", "Priya Shah", "Marcus Bell"],
     "Tier 1 South": ["Aiko Tanaka", "Leo Fischer", "Grace Okafor"],
 }
-STAFF = [("Morgan Reyes", "lead"), ("Jordan Kim", "reviewer"), ("Hana Ito", "hr"), ("Alex Admin", "admin")]
+STAFF = [
+    ("Morgan Reyes", "lead"),
+    ("Jordan Kim", "reviewer"),
+    ("Hana Ito", "hr"),
+    ("Alex Admin", "admin"),
+]
 
 
 def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
@@ -31,7 +36,9 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
         raise TrainerError(f"demo data failed to ingest: {summary.failed[0][1]}")
     with session_scope(url) as session:
         for team_name, members in TEAMS.items():
-            team = session.scalar(select(Team).where(Team.name == team_name)) or Team(name=team_name)
+            team = session.scalar(select(Team).where(Team.name == team_name)) or Team(
+                name=team_name
+            )
             session.add(team)
             for name in members:
                 get_or_create_user(session, name, "agent").team = team

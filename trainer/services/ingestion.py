@@ -49,7 +49,9 @@ def ingest_paths(
         try:
             read = read_file(path, aliases)
             with session_scope(url) as session:
-                outcomes = [store_conversation(session, c, replace=replace) for c in read.conversations]
+                outcomes = [
+                    store_conversation(session, c, replace=replace) for c in read.conversations
+                ]
             for outcome in outcomes:
                 bucket = {"created": summary.ingested, "replaced": summary.replaced}.get(
                     outcome.action, summary.unchanged

@@ -47,13 +47,15 @@ def conversation_view(session: Session, external_id: str) -> dict:
                 "explanation": cs.explanation,
                 "detector": cs.detector,
                 "evidence": [
-                    {"turn": e["turn"], "start": e["start"], "end": e["end"]} for e in cs.evidence or []
+                    {"turn": e["turn"], "start": e["start"], "end": e["end"]}
+                    for e in cs.evidence or []
                 ],
             }
             for cs in (evaluation.criterion_scores if evaluation else [])
         ],
         "turns": [
-            {"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end} for t in record.turns
+            {"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end}
+            for t in record.turns
         ],
     }
 

@@ -13,7 +13,9 @@ target_metadata = Base.metadata
 
 def run_migrations() -> None:
     """Run migrations online; SQLite uses batch mode so ALTERs work."""
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = config.attributes.get("engine") or create_engine(
+        config.get_main_option("sqlalchemy.url")
+    )
     with engine.begin() as connection:
         context.configure(
             connection=connection,

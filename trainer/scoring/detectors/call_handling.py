@@ -31,13 +31,22 @@ def greeting(ctx: ScoringContext, params: GreetingParams) -> Score:
     if not opening:
         return unscored("the conversation has no agent turns")
     greetings = [(i, s) for i in opening for s in ctx.find(i, "greeting")]
-    intros = [(i, s) for i in opening for s in ctx.find(i, "agent_introduction") if _names_someone(s)]
+    intros = [
+        (i, s) for i in opening for s in ctx.find(i, "agent_introduction") if _names_someone(s)
+    ]
     if greetings and intros:
-        return scored(1.0, f"turn {intros[0][0] + 1}: greeted with a name or company "
-                      f"({quote(intros[0][1].sent.text)})", spans_evidence(ctx, greetings[:1] + intros[:1]))
+        return scored(
+            1.0,
+            f"turn {intros[0][0] + 1}: greeted with a name or company "
+            f"({quote(intros[0][1].sent.text)})",
+            spans_evidence(ctx, greetings[:1] + intros[:1]),
+        )
     if greetings:
-        return scored(0.5, f"turn {greetings[0][0] + 1}: greeted, but gave no name or company",
-                      spans_evidence(ctx, greetings[:1]))
+        return scored(
+            0.5,
+            f"turn {greetings[0][0] + 1}: greeted, but gave no name or company",
+            spans_evidence(ctx, greetings[:1]),
+        )
     return scored(0.0, "the agent did not open with a greeting")
 
 
@@ -49,14 +58,25 @@ def verification(ctx: ScoringContext, _params) -> Score:
         return not_applicable("no account data was discussed, so no verification was needed")
     check = first_hit(ctx, "verification", "agent")
     if check is None:
-        return scored(0.0, f"turn {touched[0] + 1}: account data discussed ({quote(touched[1].text)}) "
-                      "without verifying the customer's identity", spans_evidence(ctx, [touched]))
+        return scored(
+            0.0,
+            f"turn {touched[0] + 1}: account data discussed ({quote(touched[1].text)}) "
+            "without verifying the customer's identity",
+            spans_evidence(ctx, [touched]),
+        )
     action = first_hit(ctx, "resolution_stated", "agent")
     if action is not None and action[0] < check[0]:
-        return scored(0.5, f"turn {check[0] + 1}: identity checked only after the account was changed "
-                      f"in turn {action[0] + 1}", spans_evidence(ctx, [check, action]))
-    return scored(1.0, f"turn {check[0] + 1}: identity verified ({quote(check[1].sent.text)})",
-                  spans_evidence(ctx, [check]))
+        return scored(
+            0.5,
+            f"turn {check[0] + 1}: identity checked only after the account was changed "
+            f"in turn {action[0] + 1}",
+            spans_evidence(ctx, [check, action]),
+        )
+    return scored(
+        1.0,
+        f"turn {check[0] + 1}: identity verified ({quote(check[1].sent.text)})",
+        spans_evidence(ctx, [check]),
+    )
 
 
 @detector("call_handling.closing.v1")
@@ -67,6 +87,9 @@ def closing(ctx: ScoringContext, _params) -> Score:
         return unscored("the conversation has no agent turns")
     hits = [(i, s) for i in agent_turns[-2:] for s in ctx.find(i, "closing")]
     if hits:
-        return scored(1.0, f"turn {hits[0][0] + 1}: closed politely ({quote(hits[0][1].text)})",
-                      spans_evidence(ctx, hits[:1]))
+        return scored(
+            1.0,
+            f"turn {hits[0][0] + 1}: closed politely ({quote(hits[0][1].text)})",
+            spans_evidence(ctx, hits[:1]),
+        )
     return scored(0.0, "the agent's last turns hold no closing")

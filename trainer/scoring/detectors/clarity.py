@@ -39,7 +39,11 @@ def readability(ctx: ScoringContext, params: ReadabilityParams) -> Score:
     ease = flesch_reading_ease(agent_text, sentences=len(sentences))
     length_score = min(1.0, max(0.0, 2 - average / params.max_avg_sentence_words))
     ease_score = min(1.0, max(0.0, ease / params.min_reading_ease))
-    long_ones = [(i, s) for (i, s), n in zip(sentences, lengths, strict=True) if n >= params.long_sentence_words]
+    long_ones = [
+        (i, s)
+        for (i, s), n in zip(sentences, lengths, strict=True)
+        if n >= params.long_sentence_words
+    ]
     value = (length_score + ease_score) / 2
     if long_ones:
         value *= max(0.5, 1 - 0.15 * len(long_ones))
@@ -66,9 +70,49 @@ class JargonParams(BaseModel):
 
 # Everyday abbreviations nobody needs explained.
 COMMON_ACRONYMS = {
-    "OK", "ID", "US", "USA", "UK", "EU", "AM", "PM", "TV", "PC", "FAQ", "PDF", "SMS", "USB", "PIN",
-    "ATM", "VIP", "UPS", "DHL", "FAQS", "I", "A", "ASAP", "WIFI", "GPS", "CEO", "IT", "EST", "PST",
-    "GMT", "UTC", "CS", "RE", "FYI", "BTW", "USD", "EUR", "GBP", "CAD", "AUD", "NY", "LA", "TV", "HD",
+    "OK",
+    "ID",
+    "US",
+    "USA",
+    "UK",
+    "EU",
+    "AM",
+    "PM",
+    "TV",
+    "PC",
+    "FAQ",
+    "PDF",
+    "SMS",
+    "USB",
+    "PIN",
+    "ATM",
+    "VIP",
+    "UPS",
+    "DHL",
+    "FAQS",
+    "I",
+    "A",
+    "ASAP",
+    "WIFI",
+    "GPS",
+    "CEO",
+    "IT",
+    "EST",
+    "PST",
+    "GMT",
+    "UTC",
+    "CS",
+    "RE",
+    "FYI",
+    "BTW",
+    "USD",
+    "EUR",
+    "GBP",
+    "CAD",
+    "AUD",
+    "NY",
+    "LA",
+    "HD",
 }
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,5}s?$")
 
@@ -89,8 +133,11 @@ def jargon(ctx: ScoringContext, params: JargonParams) -> Score:
         candidates += [
             doc[t.i : t.i + 1]
             for t in doc
-            if _ACRONYM.match(t.text) and t.text.rstrip("s") not in allowed and t.text not in allowed
-            and (t.i, t.i + 1) not in listed and not t.is_sent_start
+            if _ACRONYM.match(t.text)
+            and t.text.rstrip("s") not in allowed
+            and t.text not in allowed
+            and (t.i, t.i + 1) not in listed
+            and not t.is_sent_start
         ]
         for span in candidates:
             key = span.text.lower()
@@ -130,8 +177,10 @@ def filler_words(ctx: ScoringContext, params: FillerParams) -> Score:
         return unscored("the agent said nothing to measure")
     hits = ctx.find_all("filler", "agent")
     rate = 100 * len(hits) / words
-    value = 1.0 if rate <= params.max_per_100_words else max(
-        0.0, 1 - (rate - params.max_per_100_words) / (3 * params.max_per_100_words)
+    value = (
+        1.0
+        if rate <= params.max_per_100_words
+        else max(0.0, 1 - (rate - params.max_per_100_words) / (3 * params.max_per_100_words))
     )
     text = f"{plural(len(hits), 'filler word')} in {words} agent words ({rate:.1f} per 100)"
     if hits:
@@ -150,8 +199,11 @@ class MinTurnsParams(BaseModel):
 def checks_understanding(ctx: ScoringContext, params: MinTurnsParams) -> Score:
     """The agent checks that the customer understood ('Does that make sense?')."""
     return presence_score(
-        ctx, "check_understanding", "the agent checked understanding",
-        "the agent never checked that the customer understood", params.min_agent_turns,
+        ctx,
+        "check_understanding",
+        "the agent checked understanding",
+        "the agent never checked that the customer understood",
+        params.min_agent_turns,
     )
 
 
@@ -159,6 +211,9 @@ def checks_understanding(ctx: ScoringContext, params: MinTurnsParams) -> Score:
 def next_steps(ctx: ScoringContext, params: MinTurnsParams) -> Score:
     """The agent states what happens next."""
     return presence_score(
-        ctx, "next_steps", "the agent stated the next steps",
-        "the agent never said what happens next", params.min_agent_turns,
+        ctx,
+        "next_steps",
+        "the agent stated the next steps",
+        "the agent never said what happens next",
+        params.min_agent_turns,
     )

@@ -1,4 +1,4 @@
-"""Empathy detectors: acknowledging feelings, apologising, using the name, avoiding dismissiveness."""
+"""Empathy detectors: acknowledging feelings, apologising, using the name, not dismissing."""
 
 from __future__ import annotations
 
@@ -55,7 +55,10 @@ def acknowledgement(ctx: ScoringContext, params: AcknowledgementParams) -> Score
     text = f"acknowledged {done} of {plural(len(moments), 'moment')} the customer expressed emotion"
     if missed:
         index, span = missed[0]
-        text += f"; turn {index + 1}: the customer said {quote(span.text)} and the reply did not acknowledge it"
+        text += (
+            f"; turn {index + 1}: the customer said {quote(span.text)} "
+            "and the reply did not acknowledge it"
+        )
     return scored(done / len(moments), text, evidence, moments=len(moments), missed=len(missed))
 
 
@@ -71,7 +74,8 @@ def apology(ctx: ScoringContext, _params) -> Score:
     if hit is None:
         return scored(
             0.0,
-            f"turn {problem[0] + 1}: the customer reported {quote(problem[1].text)}; no apology followed",
+            f"turn {problem[0] + 1}: the customer reported {quote(problem[1].text)}; "
+            "no apology followed",
             spans_evidence(ctx, [problem]),
         )
     return scored(1.0, f"turn {hit[0] + 1}: the agent apologised", spans_evidence(ctx, [hit]))
@@ -92,12 +96,18 @@ def uses_name(ctx: ScoringContext, params: NameParams) -> Score:
         return not_applicable("the customer's name is not known in this conversation")
     pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
     hits = [
-        ctx.evidence(i, m.span()) for i in ctx.indices("agent") for m in pattern.finditer(ctx.turns[i].text)
+        ctx.evidence(i, m.span())
+        for i in ctx.indices("agent")
+        for m in pattern.finditer(ctx.turns[i].text)
     ]
     if len(hits) >= params.min_uses:
-        return scored(1.0, f"the agent used the customer's name ({name}) {plural(len(hits), 'time')}", hits)
+        return scored(
+            1.0, f"the agent used the customer's name ({name}) {plural(len(hits), 'time')}", hits
+        )
     if hits:
-        return scored(len(hits) / params.min_uses, f"the agent used {name!r} only {len(hits)} time(s)", hits)
+        return scored(
+            len(hits) / params.min_uses, f"the agent used {name!r} only {len(hits)} time(s)", hits
+        )
     return scored(0.0, f"the agent never used the customer's name ({name})")
 
 

@@ -19,7 +19,7 @@ def _sentence_hits(ctx: ScoringContext, label: str, i: int) -> dict[int, list]:
 
 @detector("follow_up.commitment.v1")
 def commitment(ctx: ScoringContext, _params) -> Score:
-    """The agent commits to a next action with a time frame ('you'll get an email within 24 hours')."""
+    """The agent commits to a next action with a time frame ('an email within 24 hours')."""
     framed, vague = [], []
     for i in ctx.indices("agent"):
         times = _sentence_hits(ctx, "time_frame", i)
@@ -34,12 +34,18 @@ def commitment(ctx: ScoringContext, _params) -> Score:
         vague += [(i, s) for s in ctx.find(i, "vague_follow_up")]
     if framed:
         i, sent = framed[0]
-        return scored(1.0, f"turn {i + 1}: commitment with a time frame ({quote(sent.text)})",
-                      spans_evidence(ctx, framed))
+        return scored(
+            1.0,
+            f"turn {i + 1}: commitment with a time frame ({quote(sent.text)})",
+            spans_evidence(ctx, framed),
+        )
     if vague:
         i, span = vague[0]
-        return scored(0.5, f"turn {i + 1}: follow-up promised without a time frame ({quote(span.text)})",
-                      spans_evidence(ctx, vague))
+        return scored(
+            0.5,
+            f"turn {i + 1}: follow-up promised without a time frame ({quote(span.text)})",
+            spans_evidence(ctx, vague),
+        )
     return scored(0.0, "the agent made no commitment with a time frame")
 
 
@@ -59,19 +65,25 @@ def reference_number(ctx: ScoringContext, params: ReferenceParams) -> Score:
             for token in doc[lead.end : lead.end + params.window_tokens]:
                 if len(token.text) >= 3 and any(ch.isdigit() for ch in token.text):
                     span = doc[lead.start : token.i + 1]
-                    return scored(1.0, f"turn {i + 1}: reference given ({quote(span.text)})",
-                                  spans_evidence(ctx, [(i, span)]))
+                    return scored(
+                        1.0,
+                        f"turn {i + 1}: reference given ({quote(span.text)})",
+                        spans_evidence(ctx, [(i, span)]),
+                    )
     return scored(0.0, "no case, ticket or reference number given")
 
 
 @detector("follow_up.recap.v1")
 def recap(ctx: ScoringContext, _params) -> Score:
     """The agent recaps what was done and what happens next."""
-    return presence_score(ctx, "recap", "the agent recapped", "the agent gave no recap of next steps")
+    return presence_score(
+        ctx, "recap", "the agent recapped", "the agent gave no recap of next steps"
+    )
 
 
 @detector("follow_up.further_help.v1")
 def further_help(ctx: ScoringContext, _params) -> Score:
     """The agent offers further help before the end."""
-    return presence_score(ctx, "further_help", "the agent offered more help",
-                          "the agent never offered further help")
+    return presence_score(
+        ctx, "further_help", "the agent offered more help", "the agent never offered further help"
+    )

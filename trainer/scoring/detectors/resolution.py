@@ -17,7 +17,9 @@ def confirmed_resolution(ctx: ScoringContext):
         return None, None
     for statement in statements:
         confirmation = first_hit(ctx, "customer_confirms", "customer", after=statement[0])
-        if confirmation and not first_hit(ctx, "unresolved_customer", "customer", after=confirmation[0]):
+        if confirmation and not first_hit(
+            ctx, "unresolved_customer", "customer", after=confirmation[0]
+        ):
             return statement, confirmation
     return statements[-1], None
 
@@ -51,7 +53,7 @@ class DeflectionParams(BaseModel):
 
 @detector("resolution.no_deflection.v1", params=DeflectionParams)
 def no_deflection(ctx: ScoringContext, params: DeflectionParams) -> Score:
-    """The contact is not handed off: no transfer, no 'call back later', no unresolved escalation."""
+    """Not handed off: no transfer, no 'call back later', no unresolved escalation."""
     hits = ctx.find_all("transfer", "agent") + ctx.find_all("transfer", "system")
     hits += ctx.find_all("call_back_later", "agent")
     _, confirmation = confirmed_resolution(ctx)
@@ -85,5 +87,9 @@ def ending(ctx: ScoringContext, _params) -> Score:
         hits = [(i, s) for i in speaker_turns for s in ctx.find(i, label)]
         if hits:
             i, span = hits[-1]
-            return scored(value, f"turn {i + 1}: {what} ({quote(span.text)})", spans_evidence(ctx, hits))
-    return unscored("the ending shows neither a settled issue nor an open one; a reviewer should decide")
+            return scored(
+                value, f"turn {i + 1}: {what} ({quote(span.text)})", spans_evidence(ctx, hits)
+            )
+    return unscored(
+        "the ending shows neither a settled issue nor an open one; a reviewer should decide"
+    )

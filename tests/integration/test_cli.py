@@ -1,0 +1,179 @@
+"""The `trainer` command end to end on a fresh database: ingest, score, show, report, errors."""
+
+import csv
+import json
+import statistics
+
+import pytest
+from typer.testing import CliRunner
+
+from trainer.cli import app
+
+from ..conftest import REPO
+
+HOLDOUT = REPO / "tests" / "fixtures" / "holdout_chats"
+SKILLS = ("empathy", "clarity", "resolution", "follow_up")
+runner = CliRunner()
+
+
+def trainer(*args: str):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def show_json(cid: str) -> dict:
+    result = trainer("show", cid, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_cli_holdout_good_chats_outscore_poor_ones_in_every_skill(db_url):
+    result = trainer("ingest", HOLDOUT, "--score")
+    assert result.exit_code == 0, result.output
+    assert "ingested 12" in result.stdout and "scored 12" in result.stdout
+    labels = list(csv.DictReader((HOLDOUT / "labels.csv").open()))
+    views = {row["id"]: show_json(row["id"]) for row in labels}
+    for skill in SKILLS:
+        good = [views[r["id"]]["sections"][skill] for r in labels if r[skill] == "good"]
+        poor = [views[r["id"]]["sections"][skill] for r in labels if r[skill] == "poor"]
+        assert statistics.mean(good) > statistics.mean(poor) + 25, (skill, good, poor)
+        assert statistics.median(good) > max(statistics.median(poor), 50), (skill, good, poor)
+
+
+def test_cli_show_json_has_the_documented_shape(sqlite_url):
+    trainer("ingest", REPO / "recordings" / "chats" / "c-001-double-charge.json", "--score")
+    view = show_json("c-001")
+    assert {"conversation", "channel", "rubric", "score", "sections", "criteria", "turns"} <= set(
+        view
+    )
+    assert view["conversation"] == "c-001" and view["channel"] == "chat"
+    assert view["rubric"] == "customer_service@1"
+    assert 0 <= view["score"] <= 100
+    assert set(view["sections"]) == {
+        "empathy",
+        "clarity",
+        "resolution",
+        "follow_up",
+        "call_handling",
+    }
+    for criterion in view["criteria"]:
+        assert {"id", "section", "value", "na", "explanation", "evidence"} <= set(criterion)
+        for evidence in criterion["evidence"]:
+            assert set(evidence) == {"turn", "start", "end"}
+            assert (
+                0
+                <= evidence["start"]
+                < evidence["end"]
+                <= len(view["turns"][evidence["turn"]]["text"])
+            )
+    assert set(view["turns"][0]) == {"speaker", "text", "start", "end"}
+
+
+def test_cli_show_text_and_unknown_conversation(sqlite_url):
+    trainer("ingest", REPO / "recordings" / "chats" / "c-001-double-charge.json")
+    text = trainer("show", "c-001")
+    assert text.exit_code == 0 and "not scored yet" in text.stdout
+    missing = trainer("show", "nope")
+    assert missing.exit_code == 2
+    assert "[E300]" in missing.stderr and "no conversation 'nope'" in missing.stderr
+
+
+def test_cli_report_formats(sqlite_url):
+    trainer("ingest", HOLDOUT, "--score")
+    rows = json.loads(trainer("report", "--format", "json").stdout)
+    assert len(rows) == 6 and {"agent", "conversations", "score", *SKILLS} <= set(rows[0])
+    assert sum(r["conversations"] for r in rows) == 12
+    lines = trainer("report", "--format", "csv").stdout.strip().splitlines()
+    assert lines[0].startswith("agent,conversations,score") and len(lines) == 7
+    assert "Rosa Delgado" in trainer("report").stdout
+
+
+def test_cli_ingest_twice_creates_nothing_new(sqlite_url):
+    trainer("ingest", HOLDOUT)
+    again = trainer("ingest", HOLDOUT)
+    assert again.exit_code == 0
+    assert "ingested 0" in again.stdout and "unchanged 12" in again.stdout
+
+
+def test_cli_bad_files_fail_alone_and_lose_nothing(sqlite_url, tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps(
+            {
+                "id": "ok-1",
+                "turns": [
+                    {"speaker": "agent", "text": "Hello, this is Sam."},
+                    {"speaker": "customer", "text": "Hi."},
+                ],
+            }
+        )
+    )
+    (tmp_path / "broken.json").write_text('{"id": "b-1", "turns": [')
+    (tmp_path / "empty.json").write_text(json.dumps({"id": "e-1", "turns": []}))
+    (tmp_path / "stranger.json").write_text(
+        json.dumps(
+            {
+                "id": "s-1",
+                "turns": [
+                    {"speaker": "agent", "text": "Hello"},
+                    {"speaker": "martian", "text": "Greetings"},
+                ],
+            }
+        )
+    )
+    (tmp_path / "wrong.csv").write_text("conversation_id,speaker\nx,agent\n")
+    result = trainer("ingest", tmp_path)
+    assert result.exit_code == 1
+    assert "ingested 1" in result.stdout and "failed 4" in result.stdout
+    errors = result.stderr
+    assert "broken.json" in errors and "empty.json" in errors and "wrong.csv" in errors
+    assert "martian" in errors and "turns.1.speaker" in errors
+    assert "text" in errors  # the CSV error names the missing column
+    assert show_json("ok-1")["turns"][0]["text"] == "Hello, this is Sam."
+    for cid in ("b-1", "e-1", "s-1"):
+        assert trainer("show", cid).exit_code == 2
+
+
+def test_cli_alias_option_maps_unknown_speaker(sqlite_url, tmp_path):
+    path = tmp_path / "chat.txt"
+    path.write_text("Jo: Hello, Jo here from Zest.\nCustomer: My order is late.\n")
+    assert trainer("ingest", path).exit_code == 1
+    result = trainer("ingest", path, "--alias", "Jo=agent")
+    assert result.exit_code == 0, result.output
+    assert show_json("chat")["turns"][0]["speaker"] == "agent"
+    assert trainer("ingest", path, "--alias", "nonsense").exit_code == 2
+
+
+def test_cli_rubric_check_ok_and_error(tmp_path):
+    ok = trainer("rubric", "check", REPO / "rubrics" / "customer_service.yaml")
+    assert ok.exit_code == 0 and ok.stdout.startswith("OK")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: 1\ntitle: X\nsections: []\n")
+    result = trainer("rubric", "check", bad)
+    assert result.exit_code == 2
+    assert "bad.yaml: sections" in result.stderr and "[E100]" in result.stderr
+
+
+def test_cli_score_needs_targets_and_a_valid_rubric(sqlite_url, tmp_path):
+    assert trainer("score").exit_code == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n")
+    result = trainer("score", "--all", "--rubric", bad)
+    assert result.exit_code == 2 and "bad.yaml" in result.stderr
+
+
+def test_cli_db_upgrade_and_detectors(sqlite_url):
+    result = trainer("db", "upgrade")
+    assert result.exit_code == 0 and "revision 0001" in result.stdout
+    listing = trainer("detectors").stdout
+    assert "empathy.acknowledgement.v1" in listing and "call_handling.closing.v1" in listing
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_cli_report_on_empty_database(sqlite_url, fmt):
+    result = trainer("report", "--format", fmt)
+    assert result.exit_code == 0
+    assert (
+        ("no scored conversations" in result.stdout)
+        if fmt == "table"
+        else json.loads(result.stdout) == []
+    )
