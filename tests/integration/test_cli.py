@@ -177,3 +177,19 @@ def test_cli_report_on_empty_database(sqlite_url, fmt):
         if fmt == "table"
         else json.loads(result.stdout) == []
     )
+
+
+def test_cli_score_background_queues_a_job_a_worker_runs(sqlite_url, tmp_path, monkeypatch):
+    from trainer.jobs import queue as jobs
+
+    queue_url = f"sqlite:///{tmp_path / 'queue.db'}"
+    monkeypatch.setenv("TRAINER_QUEUE_URL", queue_url)
+    monkeypatch.setattr(jobs, "_default", None)
+    trainer("ingest", HOLDOUT)
+    result = trainer("score", "--all", "--background")
+    assert result.exit_code == 0 and "queued scoring job" in result.stdout
+    assert show_json("h-001")["score"] is None  # nothing scored until a worker runs
+    worker = jobs.build_queue(queue_url)
+    task = worker.huey.dequeue()
+    assert worker.huey.execute(task) == {"scored": 12, "failed": []}
+    assert show_json("h-001")["score"] is not None

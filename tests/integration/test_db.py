@@ -104,3 +104,15 @@ def test_db_deleting_a_conversation_cascades(db_url):
         assert count(session, TurnRecord) == 0
         assert count(session, Evaluation) == 0
         assert count(session, CriterionScore) == 0
+
+
+def test_db_committed_migrations_match_the_models(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from trainer.db.models import Base
+
+    engine = get_sessionmaker(db_url).kw["bind"]
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
