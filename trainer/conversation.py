@@ -25,6 +25,7 @@ class Turn:
     text: str
     start: float | None = None
     end: float | None = None
+    words: tuple[tuple[str, float, float], ...] = ()  # (word, start, end) for transcribed calls
 
 
 @dataclass(slots=True)

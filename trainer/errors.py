@@ -63,3 +63,21 @@ class DatasetError(TrainerError):
     """An evaluation data file is missing columns or values."""
 
     code = "E500"
+
+
+class AudioError(TrainerError):
+    """An audio file that cannot be turned into a call transcript."""
+
+    code = "E600"
+
+
+class ModelError(TrainerError):
+    """A speech model that is missing or unusable (never downloaded at run time)."""
+
+    code = "E700"
+
+
+class ScenarioError(TrainerError):
+    """A role-play scenario file, or a role-play attempt, that cannot be used."""
+
+    code = "E600"

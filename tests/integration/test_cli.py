@@ -46,7 +46,7 @@ def test_cli_show_json_has_the_documented_shape(sqlite_url):
         view
     )
     assert view["conversation"] == "c-001" and view["channel"] == "chat"
-    assert view["rubric"] == "customer_service@1"
+    assert view["rubric"] == "customer_service@2"
     assert 0 <= view["score"] <= 100
     assert set(view["sections"]) == {
         "empathy",

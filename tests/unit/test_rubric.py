@@ -35,7 +35,7 @@ def test_rubric_shipped_has_the_five_sections_with_guidance_and_detectors():
     for _, criterion in rubric.criteria():
         assert criterion.guidance.strip()
         assert criterion.detector is not None
-    assert rubric.ref == "customer_service@1"
+    assert rubric.ref == "customer_service@2"
 
 
 def test_rubric_find_by_id():

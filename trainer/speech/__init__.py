@@ -1,0 +1,1 @@
+"""Speech: audio intake, ASR engines, speakers, speech analytics and PII redaction for calls."""

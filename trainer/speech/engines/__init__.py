@@ -1,0 +1,1 @@
+"""ASR engines behind one interface, one file each, registered by name."""

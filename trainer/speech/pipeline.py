@@ -1,0 +1,185 @@
+"""A recorded call end to end: decode, transcribe, attribute speakers, redact, measure.
+
+The result is a Conversation (`channel: call`) whose turns carry word timestamps, with speech
+analytics and the time ranges of redacted personal data in its metadata. Nothing unredacted
+leaves this module unless TRAINER_STORE_UNREDACTED=1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainer.conversation import Conversation, Turn
+from trainer.speech.audio import AudioInfo, DecodedAudio, decode, probe
+from trainer.speech.engines.base import Engine, Word, load_engine
+from trainer.speech.metrics import measure
+from trainer.speech.speakers import (
+    SpeakerTurn,
+    agent_channel,
+    assign_roles,
+    mono_turns,
+    stereo_turns,
+)
+
+Progress = Callable[[float, str], None]
+DEFAULT_ENGINE = "faster-whisper"
+
+
+@dataclass
+class CallResult:
+    """What processing a call produced."""
+
+    conversation: Conversation
+    info: AudioInfo
+    speaker_mode: str  # stereo | mono
+    redactions: list[dict]
+
+
+def _is_true_stereo(audio: DecodedAudio) -> bool:
+    """Two channels that actually differ (a mono call saved as stereo has identical channels)."""
+    if audio.samples.shape[0] < 2:
+        return False
+    left, right = audio.samples[0].astype(np.int32), audio.samples[1].astype(np.int32)
+    scale = max(1, int(np.abs(left).max()), int(np.abs(right).max()))
+    return float(np.abs(left - right).mean()) / scale > 0.01
+
+
+def _scaled(progress: Progress | None, low: float, high: float, label: str):
+    if progress is None:
+        return None
+    return lambda fraction: progress(low + (high - low) * min(1.0, max(0.0, fraction)), label)
+
+
+def attribute_speakers(
+    audio: DecodedAudio,
+    engine: Engine,
+    agent_side: str,
+    progress: Progress | None = None,
+) -> tuple[list[SpeakerTurn], str]:
+    """Transcribe and attribute turns: by channel on true stereo, by voice on mono."""
+    if _is_true_stereo(audio):
+        left = engine.transcribe(audio.channel(0), _scaled(progress, 0.0, 0.45, "left channel"))
+        right = engine.transcribe(audio.channel(1), _scaled(progress, 0.45, 0.9, "right channel"))
+        return assign_roles(stereo_turns(left, right), stereo_agent=agent_side), "stereo"
+    samples = audio.mono()
+    transcript = engine.transcribe(samples, _scaled(progress, 0.0, 0.8, "transcribing"))
+    if progress:
+        progress(0.85, "telling voices apart")
+    return assign_roles(mono_turns(samples, transcript)), "mono"
+
+
+def _redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
+    """Turn texts and words with personal data replaced by typed placeholders."""
+    from trainer.privacy import Redactor, store_unredacted_allowed
+
+    redactor = Redactor()
+    keep_original = store_unredacted_allowed()
+    out: list[Turn] = []
+    ranges: list[dict] = []
+    for index, turn in enumerate(turns):
+        words = [w for w in turn.words if w.text.strip()]
+        offsets, text = [], ""
+        for word in words:
+            if text:
+                text += " "
+            offsets.append((len(text), len(text) + len(word.text.strip())))
+            text += word.text.strip()
+        redaction = redactor.redact(text)
+        stored_words: list[tuple[str, float, float]] = []
+        covered: dict[int, tuple[int, str]] = {}
+        for span_index, (start, end, kind) in enumerate(redaction.spans):
+            hit = [i for i, (a, b) in enumerate(offsets) if a < end and b > start]
+            for i in hit:
+                covered[i] = (span_index, kind)
+            if hit:
+                ranges.append(
+                    {
+                        "turn": index,
+                        "kind": kind,
+                        "start": words[hit[0]].start,
+                        "end": words[hit[-1]].end,
+                    }
+                )
+        last_span = None
+        for i, word in enumerate(words):
+            if i in covered and not keep_original:
+                span_index, kind = covered[i]
+                if span_index == last_span:
+                    text_, start, _ = stored_words[-1]
+                    stored_words[-1] = (text_, start, word.end)
+                else:
+                    stored_words.append((f"[{kind.upper()}]", word.start, word.end))
+                last_span = span_index
+            else:
+                stored_words.append((word.text.strip(), word.start, word.end))
+                last_span = None
+        out.append(
+            Turn(
+                turn.speaker,  # type: ignore[arg-type]
+                text if keep_original else redaction.text,
+                round(turn.start, 2),
+                round(turn.end, 2),
+                tuple((w, round(a, 2), round(b, 2)) for w, a, b in stored_words),
+            )
+        )
+    return out, ranges
+
+
+def process_call(
+    path: str,
+    *,
+    external_id: str,
+    engine_name: str | None = None,
+    model: str | None = None,
+    agent_side: str | None = None,
+    metadata: dict | None = None,
+    progress: Progress | None = None,
+) -> CallResult:
+    """Turn an audio file into a redacted, measured call Conversation (AudioError on bad audio)."""
+    info = probe(path)
+    if progress:
+        progress(0.0, "decoding")
+    audio = decode(path, info)
+    engine = load_engine(engine_name or DEFAULT_ENGINE, model)
+    speaker_turns, mode = attribute_speakers(audio, engine, agent_side or agent_channel(), progress)
+    if progress:
+        progress(0.92, "redacting personal data")
+    turns, redactions = _redact_turns(speaker_turns)
+    metrics = measure(speaker_turns, audio.duration)
+    meta = dict(metadata or {})
+    meta.update(
+        {
+            "format": f"audio/{info.format}",
+            "audio": {
+                "sha256": info.sha256,
+                "format": info.format,
+                "codec": info.codec,
+                "channels": info.channels,
+                "sample_rate": info.sample_rate,
+            },
+            "speaker_mode": mode,
+            "asr": {"engine": engine.name, "model": engine.model_name},
+            "speech": metrics.as_dict(),
+            "redactions": redactions,
+        }
+    )
+    conversation = Conversation(
+        external_id=external_id,
+        turns=turns,
+        channel="call",
+        agent=meta.pop("agent", None),
+        customer=meta.pop("customer", None),
+        source=str(path),
+        metadata=meta,
+    )
+    if progress:
+        progress(1.0, "done")
+    return CallResult(conversation, info, mode, redactions)
+
+
+def words_from(turn: Turn) -> list[Word]:
+    """A stored turn's words as Word objects."""
+    return [Word(text, start, end) for text, start, end in turn.words]
