@@ -6,8 +6,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools
-BUN_DIR := $(TOOLS)/node_modules/@oven/bun-linux-x64/bin
+# npm's bun package links its binary into node_modules/.bin (its postinstall moves the real one
+# out of @oven/bun-linux-x64/bin, so that folder is empty afterwards).
+BUN_DIR := $(TOOLS)/node_modules/.bin
 BUN := $(BUN_DIR)/bun
+BUN_NATIVE := $(TOOLS)/node_modules/@oven/bun-linux-x64/bin/bun
+TRAINER_PORT ?= 3000
 STAMP := $(VENV)/.installed
 
 export REFLEX_TELEMETRY_ENABLED := false
@@ -27,7 +31,9 @@ $(STAMP): pyproject.toml
 $(BUN):
 	mkdir -p $(TOOLS)
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS) bun@1.4.5
-	test -x $(BUN)
+	@# without its postinstall (npm --ignore-scripts) the native binary stays in @oven/...
+	$(BUN) --version >/dev/null 2>&1 || ln -sf $(CURDIR)/$(BUN_NATIVE) $(BUN)
+	$(BUN) --version
 
 bun: $(BUN)
 
@@ -52,9 +58,9 @@ test: setup lint
 demo: $(STAMP)
 	$(VENV)/bin/trainer demo
 
+# Production build, frontend and backend on one port: http://localhost:$(TRAINER_PORT)/
 run: setup demo
-	$(VENV)/bin/reflex run --env prod --single-port --backend-port $${TRAINER_PORT:-3000} || \
-	  $(VENV)/bin/reflex run
+	$(VENV)/bin/reflex run --env prod --single-port --backend-port $(TRAINER_PORT)
 
 bench: $(STAMP)
 	$(PY) benchmarks/score_throughput.py

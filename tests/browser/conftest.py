@@ -1,0 +1,240 @@
+"""Fixtures for real-browser tests: a seeded SQLite database, the Reflex app started on it in
+production mode on a free port, and headless Chromium driven by Playwright.
+
+Missing Chromium, bun or Playwright skips these tests with the reason, or fails them when
+TRAINER_REQUIRE_SERVICES=1. The server's output goes to `<tmp>/reflex.log` (its path is printed
+in any failure); screenshots go to $TRAINER_SHOTS_DIR (default /tmp/trainer-shots).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from trainer.conversation import Conversation, Turn
+from trainer.db.repository import store_conversation
+from trainer.db.session import session_scope
+from trainer.services.scoring import score_stored
+
+from ..conftest import GOOD_CHAT, POOR_CHAT, REPO, missing_service
+
+START_TIMEOUT_S = float(os.environ.get("TRAINER_BROWSER_START_TIMEOUT", "300"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(os.environ.get("TRAINER_SHOTS_DIR", "/tmp/trainer-shots"))
+
+CALL = [
+    ("system", "Call recorded for quality and training purposes."),
+    *GOOD_CHAT,
+]
+# (id, turns, agent, channel, customer, day of March 2026)
+SEED = [
+    ("b-1", GOOD_CHAT, "Sam Lee", "chat", "Dana Ruiz", 2),
+    ("b-2", POOR_CHAT, "Priya Shah", "chat", "Tom Becker", 3),
+    ("b-3", CALL, "Sam Lee", "call", "Helen Morris", 5),
+    ("b-4", GOOD_CHAT, "Marcus Bell", "chat", "Raj Patel", 6),
+]
+
+
+def seed(url: str) -> None:
+    """Store and score the SEED conversations in the database at `url`."""
+    with session_scope(url) as session:
+        for external_id, turns, agent, channel, customer, day in SEED:
+            timed = channel == "call"
+            conversation = Conversation(
+                external_id=external_id,
+                turns=[
+                    Turn(s, t, *((i * 6.0, i * 6.0 + 5.0) if timed else (None, None)))  # type: ignore[arg-type]
+                    for i, (s, t) in enumerate(turns)
+                ],
+                channel=channel,
+                agent=agent,
+                customer=customer,
+                started_at=datetime(2026, 3, day, 10, 0),
+            )
+            store_conversation(session, conversation)
+        score_stored(session, None)
+
+
+def _bun() -> str | None:
+    local = REPO / ".tools" / "node_modules" / ".bin" / "bun"
+    return str(local) if local.exists() else shutil.which("bun")
+
+
+def _chromium() -> str | None:
+    """$TRAINER_CHROMIUM if set, else Debian's /usr/bin/chromium, else `chromium` on PATH."""
+    wanted = os.environ.get("TRAINER_CHROMIUM")
+    if wanted:
+        return wanted if Path(wanted).is_file() else shutil.which(wanted)
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except OSError:
+        return 0
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server and everything it started (its own process group)."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Chromium's executable, or a skip/fail saying it is missing."""
+    path = _chromium()
+    if path is None:
+        missing_service("Chromium not found (apt-get install chromium, or set TRAINER_CHROMIUM)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing_service("Playwright for Python is not installed (pip install -e '.[test]')")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_db_url(tmp_path_factory) -> str:
+    """A seeded SQLite database for the app under test (overrides the suite's per-test one)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'trainer.db'}"
+    seed(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app_url(browser_db_url, chromium_path, tmp_path_factory) -> str:
+    """The base URL of the Trainer web app: `reflex run --env prod` on the seeded database."""
+    bun = _bun()
+    if bun is None:
+        missing_service("bun not found (run `make bun`: it installs bun from the npm registry)")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("reflex") / "reflex.log"
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env.update(
+        TRAINER_DATABASE_URL=browser_db_url,
+        REFLEX_TELEMETRY_ENABLED="false",
+        REFLEX_CHECK_LATEST_VERSION="false",
+        REFLEX_DIR=str(REPO / ".tools" / "reflex"),
+        PATH=os.pathsep.join(
+            [str(Path(bun).parent), str(Path(sys.executable).parent), env["PATH"]]
+        ),
+    )
+    env.setdefault("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org/")
+    command = [
+        sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+        "--backend-port", str(port), "--loglevel", "info",
+    ]  # fmt: skip
+    started = time.monotonic()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"reflex exited with {process.returncode} before serving; log {log_path}:\n"
+                    + _tail(log_path),
+                    pytrace=False,
+                )
+            if _get(f"{base}/ping") == 200 and _get(f"{base}/") == 200:
+                break
+            if time.monotonic() - started > START_TIMEOUT_S:
+                pytest.fail(
+                    f"reflex did not serve {base} within {START_TIMEOUT_S:.0f}s; log {log_path}:\n"
+                    + _tail(log_path),
+                    pytrace=False,
+                )
+            time.sleep(0.5)
+        print(f"\nreflex served {base} after {time.monotonic() - started:.1f}s (log {log_path})")
+        yield base
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """Headless Chromium (the system's, never a Playwright download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh browser page (own context, so no state leaks between tests)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=app_url)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def shot():
+    """Save a screenshot of what a page shows under SHOTS (for people to look at, not asserted)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(tab, name: str) -> Path:
+        path = SHOTS / f"{name}.png"
+        tab.screenshot(path=str(path))
+        return path
+
+    return take

@@ -1,0 +1,244 @@
+"""The pages' states: their event handlers, called on State instances against a seeded database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+
+import trainer.trainer  # noqa: F401 - registers the pages (and the review page's route arg)
+from trainer.db import session as db_session
+from trainer.db.repository import store_conversation
+from trainer.db.session import session_scope
+from trainer.services.scoring import score_stored
+from trainer.services.views import conversation_view
+from trainer.web.pages import ConversationsState, ReviewState, ScorecardState
+from trainer.web.pages.conversations import ALL
+
+from ..conftest import GOOD_CHAT, POOR_CHAT, make_conversation
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """Four conversations: Sam (chat, call), Priya (chat scored, chat never scored)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'trainer.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRAINER_DATABASE_URL", url)
+        db_session.reset_cache()
+        with session_scope() as session:
+            for external_id, turns, agent, channel, day in [
+                ("w-1", GOOD_CHAT, "Sam Lee", "chat", 2),
+                ("w-2", POOR_CHAT, "Priya Shah", "chat", 3),
+                ("w-3", GOOD_CHAT, "Sam Lee", "call", 4),
+            ]:
+                conversation = make_conversation(
+                    turns,
+                    external_id=external_id,
+                    agent=agent,
+                    channel=channel,
+                    customer="Dana Ruiz",
+                    started_at=datetime(2026, 3, day, 9, 30),
+                )
+                store_conversation(session, conversation)
+            score_stored(session, None)
+            store_conversation(
+                session,
+                make_conversation(POOR_CHAT, external_id="w-4", agent="Priya Shah", channel="chat"),
+            )
+        yield url
+        db_session.reset_cache()
+
+
+def state(
+    cls: type[rx.State], route: str = "/", url: str | None = None, params: dict | None = None
+) -> rx.State:
+    """A page state in a fresh root State, its router on `route` at `url` with route `params`."""
+    root = rx.State()
+    root.router = RouterData.from_router_data(
+        {
+            "pathname": route,
+            "asPath": url or route,
+            "query": params or {},
+            "headers": {"origin": "http://t"},
+        }
+    )
+    return root.get_substate(cls.get_full_name().split("."))
+
+
+def test_web_conversations_on_load_lists_all_with_options(seeded):
+    s = state(ConversationsState, "/conversations")
+    s.on_load()
+    assert s.error == ""
+    assert s.count == s.total == 4
+    assert [r.conversation for r in s.rows] == ["w-1", "w-2", "w-3", "w-4"]
+    assert s.agents == ["Priya Shah", "Sam Lee"]
+    assert s.channels == ["call", "chat"]
+    assert [c.key for c in s.columns][:3] == ["empathy", "clarity", "resolution"]
+    first = s.rows[0]
+    assert first.href == "/conversations/w-1"
+    assert first.date == "2026-03-02 09:30"
+    assert len(first.sections) == len(s.columns)
+    # The never-scored conversation shows a dash, not a zero.
+    assert s.rows[3].score.text == "—"
+    assert {c.text for c in s.rows[3].sections} == {"—"}
+
+
+def test_web_conversations_filter_by_agent_and_channel_narrows_rows(seeded):
+    s = state(ConversationsState)
+    s.on_load()
+    s.set_agent("Sam Lee")
+    assert [r.conversation for r in s.rows] == ["w-1", "w-3"]
+    assert s.filtered
+    s.set_channel("call")
+    assert [r.conversation for r in s.rows] == ["w-3"]
+    s.set_agent(ALL)
+    assert [r.conversation for r in s.rows] == ["w-3"]
+    s.clear_filters()
+    assert s.count == 4 and not s.filtered
+
+
+def test_web_conversations_score_range_filters_and_rejects_bad_input(seeded):
+    s = state(ConversationsState)
+    s.on_load()
+    good = {r.conversation: float(r.score.text) for r in s.rows if r.score.text != "—"}
+    threshold = (max(good.values()) + min(good.values())) / 2
+    s.set_min_score(str(threshold))
+    assert s.rows and all(float(r.score.text) >= threshold - 0.5 for r in s.rows)
+    assert len(s.rows) < len(good)
+    s.set_min_score("")
+    s.set_max_score(str(threshold))
+    assert s.rows and all(float(r.score.text) <= threshold + 0.5 for r in s.rows)
+    before = [r.conversation for r in s.rows]
+    s.set_max_score("lots")
+    assert "0 to 100" in s.error
+    assert [r.conversation for r in s.rows] == before
+    s.set_max_score("10")
+    s.set_min_score("90")
+    assert "above the maximum" in s.error
+
+
+def test_web_conversations_on_load_takes_filters_from_url(seeded):
+    s = state(ConversationsState, "/conversations", "/conversations?agent=Priya+Shah")
+    s.set_channel("call")
+    s.on_load()
+    assert (s.agent, s.channel) == ("Priya Shah", ALL)
+    assert [r.conversation for r in s.rows] == ["w-2", "w-4"]
+    assert s.total == 4
+
+
+def test_web_conversations_on_load_without_url_filters_keeps_filters(seeded):
+    s = state(ConversationsState, "/conversations")
+    s.on_load()
+    s.set_agent("Sam Lee")
+    s.on_load()  # e.g. back from a review
+    assert s.agent == "Sam Lee"
+    assert [r.conversation for r in s.rows] == ["w-1", "w-3"]
+
+
+def test_web_review_loads_header_turns_and_criteria(seeded):
+    s = state(ReviewState)
+    s.load_conversation("w-1")
+    assert s.found and s.loaded and s.error == ""
+    assert (s.external_id, s.agent, s.customer, s.channel) == (
+        "w-1",
+        "Sam Lee",
+        "Dana Ruiz",
+        "chat",
+    )
+    assert s.rubric.startswith("customer_service@")
+    assert s.score.text not in ("", "—")
+    assert [t.speaker for t in s.turns] == [speaker for speaker, _ in GOOD_CHAT]
+    assert all(not t.highlighted for t in s.turns)
+    assert [g.id for g in s.groups][:2] == ["empathy", "clarity"]
+    assert [c.key for c in s.sections] == [g.id for g in s.groups]
+    with session_scope() as session:
+        view = conversation_view(session, "w-1")
+    assert sum(len(g.criteria) for g in s.groups) == len(view["criteria"])
+    texts = {c.id: c.score.text for g in s.groups for c in g.criteria}
+    for criterion in view["criteria"]:
+        if criterion["na"]:
+            assert texts[criterion["id"]] == "N/A"
+        elif criterion["value"] is None:
+            assert texts[criterion["id"]] == "Unscored"
+        else:
+            assert texts[criterion["id"]].endswith("%")
+
+
+def test_web_review_select_criterion_highlights_its_evidence(seeded):
+    s = state(ReviewState)
+    s.load_conversation("w-1")
+    with session_scope() as session:
+        view = conversation_view(session, "w-1")
+    criterion = next(c for c in view["criteria"] if c["evidence"])
+    expected = [
+        view["turns"][e["turn"]]["text"][e["start"] : e["end"]]
+        for e in sorted(criterion["evidence"], key=lambda e: (e["turn"], e["start"]))
+    ]
+    spec = s.select_criterion(criterion["id"])
+    assert s.selected == criterion["id"]
+    assert s.selected_title == criterion["title"]
+    assert s.highlighted == expected
+    marked = [seg.text for t in s.turns for seg in t.segments if seg.mark]
+    assert marked == expected
+    evidence_turns = {e["turn"] for e in criterion["evidence"]}
+    assert {t.index for t in s.turns if t.highlighted} == evidence_turns
+    for turn, original in zip(s.turns, view["turns"], strict=True):
+        assert "".join(seg.text for seg in turn.segments) == original["text"]
+    assert spec is not None and f"turn-{min(evidence_turns)}" in str(spec.args)
+    # Selecting it again clears the marks.
+    s.select_criterion(criterion["id"])
+    assert s.selected == "" and s.highlighted == []
+    assert not any(t.highlighted for t in s.turns)
+
+
+def test_web_review_criterion_without_evidence_marks_nothing(seeded):
+    s = state(ReviewState)
+    s.load_conversation("w-1")
+    with session_scope() as session:
+        view = conversation_view(session, "w-1")
+    criterion = next(c for c in view["criteria"] if not c["evidence"])
+    assert s.select_criterion(criterion["id"]) is None
+    assert s.selected == criterion["id"]
+    assert s.highlighted == []
+    assert not any(t.highlighted for t in s.turns)
+    s.select_criterion("no-such-criterion")
+    assert s.selected == ""
+
+
+def test_web_review_unknown_id_is_not_found(seeded):
+    s = state(ReviewState)
+    s.load_conversation("w-1")
+    s.load_conversation("nope")
+    assert s.loaded and not s.found
+    assert s.error == ""
+    assert s.external_id == "nope"
+    assert s.turns == [] and s.groups == []
+
+
+def test_web_review_on_load_reads_route_arg_and_shows_unscored(seeded):
+    s = state(
+        ReviewState,
+        "/conversations/[conversation_id]",
+        "/conversations/w-4",
+        {"conversation_id": "w-4"},
+    )
+    s.on_load()
+    assert s.found and s.external_id == "w-4"
+    assert s.groups == [] and s.score.text == "—"
+    assert len(s.turns) == len(POOR_CHAT)
+
+
+def test_web_scorecard_lists_agents_with_section_averages(seeded):
+    s = state(ScorecardState, "/scorecard")
+    s.on_load()
+    assert s.error == ""
+    assert [r.agent for r in s.rows] == ["Priya Shah", "Sam Lee"]
+    by_agent = {r.agent: r for r in s.rows}
+    assert by_agent["Sam Lee"].conversations == 2
+    assert by_agent["Priya Shah"].conversations == 1  # w-4 was never scored
+    assert by_agent["Sam Lee"].href == "/conversations?agent=Sam+Lee"
+    assert [c.key for c in s.columns][:2] == ["empathy", "clarity"]
+    assert all(len(r.sections) == len(s.columns) for r in s.rows)
+    assert float(by_agent["Sam Lee"].score.text) > float(by_agent["Priya Shah"].score.text)

@@ -1,0 +1,6 @@
+"""The web app's routes, in one place so pages and links agree."""
+
+HOME = "/"
+CONVERSATIONS = "/conversations"
+REVIEW = "/conversations/[conversation_id]"
+SCORECARD = "/scorecard"
