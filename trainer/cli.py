@@ -68,7 +68,9 @@ class ReportFormat(StrEnum):
 @app.command()
 @user_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of conversations.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: chat logs and call audio.")
+    ],
     alias: Annotated[
         list[str] | None, typer.Option(help="Extra speaker alias LABEL=ROLE (repeatable).")
     ] = None,
@@ -76,10 +78,21 @@ def ingest(
         bool, typer.Option(help="Overwrite stored conversations with new content.")
     ] = False,
     score: Annotated[
-        bool, typer.Option(help="Score what was ingested with the default rubric.")
+        bool, typer.Option(help="Score ingested chats with the default rubric.")
+    ] = False,
+    engine: Annotated[
+        str | None, typer.Option(help="ASR engine for calls: faster-whisper, openai-whisper.")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="ASR model name or local path.")] = None,
+    call_id: Annotated[
+        str | None, typer.Option("--id", help="External id for a single call file.")
+    ] = None,
+    background: Annotated[
+        bool, typer.Option(help="Queue call transcription for 'trainer worker'.")
     ] = False,
 ) -> None:
-    """Read chat logs (JSON, CSV, plain text, ABCD JSON) into the database."""
+    """Read chat logs (JSON, CSV, plain text, ABCD JSON) and calls (wav, mp3, m4a, flac, ogg,
+    opus) into the database. Calls are transcribed, redacted, measured and scored."""
     from trainer.ingest import find_files
     from trainer.ingest.speakers import SpeakerAliases
     from trainer.services.ingestion import ingest_paths
@@ -92,27 +105,73 @@ def ingest(
         extra[label] = role
     aliases = SpeakerAliases.from_env().with_extra(extra)
     total = len(find_files(paths))
+    if call_id and total != 1:
+        raise TrainerError("--id names one call", where="--id", fix="pass a single audio file")
     with _progress(total, "ingest") as bar:
         task = bar.add_task("", total=total)
         summary = ingest_paths(
             paths,
             aliases,
             replace=replace,
+            call_id=call_id,
             progress=lambda p: bar.update(task, advance=1, description=p.name),
         )
+    failed_calls = _transcribe_calls(summary.calls, engine, model, background)
     out.print(
-        f"ingested {len(summary.ingested)}, replaced {len(summary.replaced)}, "
-        f"unchanged {len(summary.unchanged)}, skipped {len(summary.skipped)}, "
-        f"failed {len(summary.failed)}"
+        f"ingested {len(summary.ingested) + len(summary.calls) - len(failed_calls)}, "
+        f"replaced {len(summary.replaced)}, unchanged {len(summary.unchanged)}, "
+        f"skipped {len(summary.skipped)}, failed {len(summary.failed) + len(failed_calls)}"
     )
     for _path, reason in summary.skipped:
         err.print(f"[yellow]skipped[/] {reason}", highlight=False, soft_wrap=True)
     for _path, reason in summary.failed:
         err.print(f"[bold red]failed[/] {reason}", highlight=False, soft_wrap=True)
+    for cid, reason in failed_calls:
+        err.print(f"[bold red]failed[/] call {cid}: {reason}", highlight=False, soft_wrap=True)
     if score and (summary.ingested or summary.replaced):
         _score(summary.ingested + summary.replaced, None)
-    if summary.failed:
+    if summary.failed or failed_calls:
         raise typer.Exit(1)
+
+
+def _transcribe_calls(
+    ids: list[str], engine: str | None, model: str | None, background: bool
+) -> list[tuple[str, str]]:
+    """Transcribe registered calls here with a progress bar, or queue them; return failures."""
+    if not ids:
+        return []
+    if background:
+        from trainer.jobs.queue import default_queue
+
+        for cid in ids:
+            default_queue().transcribe(cid, engine, model)
+        out.print(f"queued {len(ids)} call(s) for transcription; run 'trainer worker'")
+        return []
+    from trainer.db.session import session_scope
+    from trainer.services.calls import transcribe_stored
+    from trainer.services.views import conversation_view
+
+    failed = []
+    with Progress(
+        TextColumn("[bold]{task.fields[call]}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}% {task.description}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        for cid in ids:
+            task = bar.add_task("", total=1.0, call=cid)
+            status = transcribe_stored(
+                cid,
+                engine=engine,
+                model=model,
+                progress=lambda f, stage, t=task: bar.update(t, completed=f, description=stage),
+            )
+            if status == "failed":
+                with session_scope() as session:
+                    failed.append((cid, conversation_view(session, cid)["status_reason"]))
+    return failed
 
 
 def _score(ids: list[str] | None, rubric: str | None) -> None:
@@ -330,6 +389,60 @@ def demo() -> None:
         f"demo ready: {result['conversations']} conversations, {result['scored']} scored, "
         f"{result['agents']} agents"
     )
+
+
+@app.command("export-audio")
+@user_errors
+def export_audio(
+    conversation: Annotated[str, typer.Argument(help="External id of the call.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="WAV file to write.")],
+    redacted: Annotated[
+        bool, typer.Option("--redacted/--original", help="Silence redacted personal data.")
+    ] = True,
+) -> None:
+    """Write a copy of a call's audio, with redacted personal data silenced by default."""
+    import shutil
+
+    from trainer.db.repository import require_conversation
+    from trainer.db.session import session_scope
+    from trainer.speech.export import export_redacted
+
+    with session_scope() as session:
+        record = require_conversation(session, conversation)
+        if record.channel != "call" or not record.source:
+            raise TrainerError(f"{conversation!r} is not a call with audio", where=conversation)
+        source, ranges = record.source, list((record.extra or {}).get("redactions") or [])
+    if not Path(source).is_file():
+        raise TrainerError(
+            "the call's audio file is gone",
+            where=source,
+            fix="ingest the call again from its audio",
+        )
+    if redacted:
+        export_redacted(source, ranges, out)
+        out_note = f"{len(ranges)} redacted stretch(es) silenced"
+    else:
+        shutil.copyfile(source, out)
+        out_note = "original audio, unredacted"
+    err.print(f"wrote {out} ({out_note})", highlight=False)
+
+
+models_app = typer.Typer(
+    help="Speech models (local only: nothing is downloaded).", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("convert")
+@user_errors
+def models_convert(
+    out: Annotated[Path | None, typer.Option(help="Where to write the .pt checkpoint.")] = None,
+) -> None:
+    """Build openai-whisper's PyTorch checkpoint from the packaged CTranslate2 tiny.en weights."""
+    from trainer.speech.models import convert_packaged
+
+    path = Path(convert_packaged(out))
+    err.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
 @eval_app.command("empathy")

@@ -121,6 +121,7 @@ class TurnRecord(Base):
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[float | None] = mapped_column(Float)
     end: Mapped[float | None] = mapped_column(Float)
+    words: Mapped[list[Any] | None] = mapped_column(JSON)  # [[word, start, end], ...] for calls
     conversation: Mapped[ConversationRecord] = relationship(back_populates="turns")
 
 

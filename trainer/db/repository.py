@@ -106,7 +106,14 @@ def _fill(session: Session, record: ConversationRecord, conv: Conversation, dige
     ends = [t.end for t in conv.turns if t.end is not None]
     record.duration_seconds = max(ends) if ends else None
     record.turns = [
-        TurnRecord(position=i, speaker=t.speaker, text=t.text, start=t.start, end=t.end)
+        TurnRecord(
+            position=i,
+            speaker=t.speaker,
+            text=t.text,
+            start=t.start,
+            end=t.end,
+            words=[list(w) for w in t.words] or None,
+        )
         for i, t in enumerate(conv.turns)
     ]
 
@@ -115,7 +122,10 @@ def to_conversation(record: ConversationRecord) -> Conversation:
     """The plain Conversation a stored record holds (what the scoring engine reads)."""
     return Conversation(
         external_id=record.external_id,
-        turns=[Turn(t.speaker, t.text, t.start, t.end) for t in record.turns],  # type: ignore[arg-type]
+        turns=[
+            Turn(t.speaker, t.text, t.start, t.end, tuple(tuple(w) for w in t.words or ()))  # type: ignore[arg-type]
+            for t in record.turns
+        ],
         channel=record.channel,
         agent=record.agent.name if record.agent else None,
         customer=record.customer_name,

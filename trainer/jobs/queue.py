@@ -41,6 +41,7 @@ class Queue:
 
     huey: Huey
     score: object  # huey TaskWrapper: score(external_ids, rubric) -> summary dict
+    transcribe: object  # huey TaskWrapper: transcribe(external_id, engine, model) -> status
 
 
 def build_queue(url: str | None = None) -> Queue:
@@ -56,7 +57,13 @@ def build_queue(url: str | None = None) -> Queue:
             summary = score_stored(session, external_ids, rubric)
         return {"scored": len(summary.scored), "failed": summary.failed}
 
-    return Queue(huey, score)
+    @huey.task(retries=1, retry_delay=30, name="trainer.transcribe")
+    def transcribe(external_id: str, engine: str | None = None, model: str | None = None) -> str:
+        from trainer.services.calls import transcribe_stored
+
+        return transcribe_stored(external_id, engine=engine, model=model)
+
+    return Queue(huey, score, transcribe)
 
 
 _default: Queue | None = None

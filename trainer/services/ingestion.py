@@ -11,6 +11,7 @@ from trainer.db.session import session_scope
 from trainer.errors import TrainerError
 from trainer.ingest import UnrecognizedFormat, find_files, read_file
 from trainer.ingest.speakers import SpeakerAliases
+from trainer.services.calls import is_call_file, register_call
 
 
 @dataclass
@@ -22,6 +23,7 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)  # registered, waiting to be transcribed
 
     @property
     def ok(self) -> bool:
@@ -35,17 +37,24 @@ def ingest_paths(
     *,
     replace: bool = False,
     url: str | None = None,
+    call_id: str | None = None,
     progress: Callable[[Path], None] | None = None,
 ) -> IngestSummary:
     """Read every file under `paths` and store its conversations.
 
     A file is stored whole or not at all, so one bad file never leaves half a conversation and
-    never stops the rest. A file nobody named that is not a conversation (a README in the folder)
-    is skipped, not failed.
+    never stops the rest. Audio files are registered as calls (status 'queued') for
+    `trainer.services.calls.transcribe_stored`; `call_id` names a single call given directly.
+    A file nobody named that is not a conversation (a README in the folder) is skipped.
     """
     aliases = aliases or SpeakerAliases.from_env()
     summary = IngestSummary()
     for path, named in find_files([Path(p) for p in paths]):
+        if is_call_file(path):
+            _register_call(path, summary, url, call_id if named else None)
+            if progress:
+                progress(path)
+            continue
         try:
             read = read_file(path, aliases)
             with session_scope(url) as session:
@@ -65,3 +74,18 @@ def ingest_paths(
         if progress:
             progress(path)
     return summary
+
+
+def _register_call(
+    path: Path, summary: IngestSummary, url: str | None, call_id: str | None
+) -> None:
+    try:
+        with session_scope(url) as session:
+            intake = register_call(session, path, call_id)
+    except TrainerError as exc:
+        summary.failed.append((str(path), exc.format()))
+        return
+    if intake.action == "unchanged":
+        summary.unchanged.append(intake.external_id)
+    else:
+        summary.calls.append(intake.external_id)

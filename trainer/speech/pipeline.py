@@ -90,10 +90,11 @@ def _redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
         redaction = redactor.redact(text)
         stored_words: list[tuple[str, float, float]] = []
         covered: dict[int, tuple[int, str]] = {}
-        for span_index, (start, end, kind) in enumerate(redaction.spans):
+        for span_index, span in enumerate(redaction.spans):
+            start, end, kind = span
             hit = [i for i, (a, b) in enumerate(offsets) if a < end and b > start]
             for i in hit:
-                covered[i] = (span_index, kind)
+                covered[i] = (span_index, span.placeholder)
             if hit:
                 ranges.append(
                     {
@@ -106,12 +107,12 @@ def _redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
         last_span = None
         for i, word in enumerate(words):
             if i in covered and not keep_original:
-                span_index, kind = covered[i]
+                span_index, placeholder = covered[i]
                 if span_index == last_span:
                     text_, start, _ = stored_words[-1]
                     stored_words[-1] = (text_, start, word.end)
                 else:
-                    stored_words.append((f"[{kind.upper()}]", word.start, word.end))
+                    stored_words.append((placeholder, word.start, word.end))
                 last_span = span_index
             else:
                 stored_words.append((word.text.strip(), word.start, word.end))

@@ -1,0 +1,178 @@
+"""Recorded calls: register the audio, transcribe it (inline or on the queue), store, score.
+
+A call's conversation exists from the moment its file is ingested, with a status the web app
+shows: queued -> processing (with progress) -> scored, or failed with the reason. A failure never
+touches what was stored before; the same audio ingested twice is not transcribed twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from trainer.db.models import ConversationRecord, TurnRecord
+from trainer.db.repository import find_conversation, get_or_create_user
+from trainer.db.session import session_scope
+from trainer.errors import TrainerError
+from trainer.speech.audio import file_sha256, looks_like_audio
+
+AUDIO_EXTENSIONS = {".wav", ".mp3", ".m4a", ".mp4", ".flac", ".ogg", ".opus", ".oga", ".webm"}
+Progress = Callable[[float, str], None]
+
+
+def is_call_file(path: Path) -> bool:
+    """Audio by its bytes, or a file named like audio (which then fails as audio, clearly)."""
+    return looks_like_audio(path) or path.suffix.lower() in AUDIO_EXTENSIONS
+
+
+def call_id_and_sidecar(path: Path) -> tuple[str, dict]:
+    """External id and metadata: `<file>.json` beside the audio may give both (`id`, `agent`,
+    `customer`, `agent_channel`); `<base>.json` (name before the first dot) may give metadata.
+    Without an id, the file name without its extension is the id."""
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    base = path.name.split(".", 1)[0]
+    meta: dict = {}
+    for candidate in (path.parent / f"{base}.json", path.parent / f"{stem}.json"):
+        if candidate.is_file() and candidate != path:
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise TrainerError(f"bad sidecar: {exc}", where=str(candidate)) from None
+            if isinstance(data, dict):
+                if candidate.name != f"{stem}.json":
+                    data.pop("id", None)  # a shared sidecar names the call, not this file
+                meta.update(data)
+    return str(meta.pop("id", None) or stem), meta
+
+
+@dataclass
+class CallIntake:
+    """What registering one audio file did: created, unchanged, retried or failed."""
+
+    external_id: str
+    action: str
+    reason: str | None = None
+
+
+def register_call(session: Session, path: Path, external_id: str | None = None) -> CallIntake:
+    """Create (or find) the call's conversation with status 'queued'; nothing is transcribed."""
+    call_id, meta = call_id_and_sidecar(path)
+    call_id = external_id or call_id
+    digest = file_sha256(path) if path.is_file() else "missing"
+    record = find_conversation(session, call_id)
+    if record is not None:
+        if record.content_hash == digest and record.status != "failed":
+            return CallIntake(call_id, "unchanged")
+        if record.content_hash != digest and record.status != "failed":
+            raise TrainerError(
+                f"call {call_id!r} is already stored from other audio",
+                where=str(path),
+                fix="give it another id (a sidecar .json with 'id'), or remove the old one",
+            )
+        action = "retried"
+    else:
+        record = ConversationRecord(external_id=call_id, channel="call")
+        session.add(record)
+        action = "created"
+    record.content_hash = digest
+    record.source = str(path.resolve())
+    record.source_format = "audio"
+    record.status, record.status_reason = "queued", None
+    record.customer_name = meta.get("customer")
+    record.agent = get_or_create_user(session, meta["agent"]) if meta.get("agent") else None
+    record.extra = {"sidecar": meta, "progress": 0.0}
+    session.flush()
+    return CallIntake(call_id, action)
+
+
+def _set_progress(url: str | None, external_id: str, fraction: float, stage: str) -> None:
+    with session_scope(url) as session:
+        record = find_conversation(session, external_id)
+        if record is not None:
+            record.status = "processing"
+            record.extra = {**(record.extra or {}), "progress": round(fraction, 3), "stage": stage}
+
+
+def transcribe_stored(
+    external_id: str,
+    *,
+    engine: str | None = None,
+    model: str | None = None,
+    url: str | None = None,
+    progress: Progress | None = None,
+    score: bool = True,
+) -> str:
+    """Transcribe a registered call, store its turns and analytics, score it; return the status.
+
+    Any failure leaves the call 'failed' with the reason and everything else as it was.
+    """
+    from trainer.speech.pipeline import process_call
+
+    with session_scope(url) as session:
+        record = find_conversation(session, external_id)
+        if record is None:
+            raise TrainerError(f"no call {external_id!r} registered")
+        path, sidecar = record.source, dict((record.extra or {}).get("sidecar") or {})
+    last = [-1.0]
+
+    def report(fraction: float, stage: str) -> None:
+        if progress:
+            progress(fraction, stage)
+        if fraction - last[0] >= 0.05 or fraction >= 1.0:  # a status the web app can poll
+            last[0] = fraction
+            _set_progress(url, external_id, fraction, stage)
+
+    agent_side = sidecar.get("agent_channel")
+    try:
+        result = process_call(
+            path,
+            external_id=external_id,
+            engine_name=engine or os.environ.get("TRAINER_ASR_ENGINE"),
+            model=model or os.environ.get("TRAINER_ASR_MODEL"),
+            agent_side=agent_side if agent_side in {"left", "right"} else None,
+            metadata=sidecar,
+            progress=report,
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure becomes the call's status
+        reason = exc.format() if isinstance(exc, TrainerError) else f"{type(exc).__name__}: {exc}"
+        with session_scope(url) as session:
+            record = find_conversation(session, external_id)
+            record.status, record.status_reason = "failed", reason
+            record.extra = {**(record.extra or {}), "stage": "failed"}
+        return "failed"
+    conversation = result.conversation
+    with session_scope(url) as session:
+        record = find_conversation(session, external_id)
+        record.turns.clear()
+        session.flush()
+        record.turns = [
+            TurnRecord(
+                position=i,
+                speaker=t.speaker,
+                text=t.text,
+                start=t.start,
+                end=t.end,
+                words=[list(w) for w in t.words],
+            )
+            for i, t in enumerate(conversation.turns)
+        ]
+        record.duration_seconds = result.conversation.metadata["speech"]["duration"]
+        record.extra = {
+            **conversation.metadata,
+            "sidecar": sidecar,
+            "progress": 1.0,
+            "stage": "done",
+        }
+        record.status, record.status_reason = "ingested", None
+    if score:
+        from trainer.services.scoring import score_stored
+
+        with session_scope(url) as session:
+            score_stored(session, [external_id])
+        return "scored"
+    return "ingested"
