@@ -16,8 +16,10 @@ import pytest
 from tests.conftest import missing_service
 
 RATE = 16_000
-VOICES = {"agent": ["-v", "en-us+m3", "-p", "30", "-s", "155"],
-          "customer": ["-v", "en-us+f4", "-p", "80", "-s", "150"]}
+VOICES = {
+    "agent": ["-v", "en-us+m3", "-p", "30", "-s", "155"],
+    "customer": ["-v", "en-us+f4", "-p", "80", "-s", "150"],
+}
 
 
 def require_espeak() -> None:
@@ -37,8 +39,14 @@ def speak(text: str, speaker: str, workdir: Path) -> np.ndarray:
     return np.interp(positions, np.arange(len(samples)), samples).astype(np.int16)
 
 
-def make_call(lines: list[tuple[str, str]], path: Path, *, stereo: bool, gap: float = 0.6,
-              pauses: dict[int, float] | None = None) -> list[tuple[str, float, float, str]]:
+def make_call(
+    lines: list[tuple[str, str]],
+    path: Path,
+    *,
+    stereo: bool,
+    gap: float = 0.6,
+    pauses: dict[int, float] | None = None,
+) -> list[tuple[str, float, float, str]]:
     """Write a call to `path` (stereo: agent left, customer right) and return the timeline
     (speaker, start, end, text) of each line. `pauses` adds extra silence before line i."""
     pytest.importorskip("numpy")
@@ -80,10 +88,16 @@ GOOD_CALL = [
     ("agent", "Hello, thank you for calling Bluebird Bank, this is Sam. How can I help you today?"),
     ("customer", "Hi Sam. I was charged twice for my order and I am really frustrated."),
     ("agent", "I am so sorry about that. Can you confirm your name and the email on the account?"),
-    ("customer", "Dana Ruiz. My card number is four one one one, one one one one, "
-                 "one one one one, one one one one."),
-    ("agent", "Thank you Dana. I have refunded the duplicate charge. "
-              "You will see it within three to five business days."),
+    (
+        "customer",
+        "Dana Ruiz. My card number is four one one one, one one one one, "
+        "one one one one, one one one one.",
+    ),
+    (
+        "agent",
+        "Thank you Dana. I have refunded the duplicate charge. "
+        "You will see it within three to five business days.",
+    ),
     ("customer", "Perfect, thank you so much."),
     ("agent", "Is there anything else I can help with? Have a great day."),
 ]

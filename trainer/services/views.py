@@ -53,11 +53,16 @@ def conversation_view(session: Session, external_id: str) -> dict:
             }
             for cs in (evaluation.criterion_scores if evaluation else [])
         ],
-        "turns": [
-            {"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end}
-            for t in record.turns
-        ],
+        "turns": [_turn_view(t) for t in record.turns],
     }
+
+
+def _turn_view(turn) -> dict:
+    """A stored turn; transcribed calls add their word timestamps as [word, start, end]."""
+    view = {"speaker": turn.speaker, "text": turn.text, "start": turn.start, "end": turn.end}
+    if turn.words:
+        view["words"] = [list(w) for w in turn.words]
+    return view
 
 
 @dataclass(frozen=True)
