@@ -445,6 +445,14 @@ def models_convert(
     err.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
 
 
+class EvalSplit(StrEnum):
+    """Which rows of an evaluation file to use (see trainer.evaluation.empathy.split_of)."""
+
+    all = "all"
+    tune = "tune"
+    holdout = "holdout"
+
+
 @eval_app.command("empathy")
 @user_errors
 def eval_empathy(
@@ -456,15 +464,38 @@ def eval_empathy(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    split: Annotated[
+        EvalSplit,
+        typer.Option(help="Rows of --data: all, or the fixed tune or holdout half of it."),
+    ] = EvalSplit.all,
 ) -> None:
     """Empathy detectors against EPITOME human labels, beside a TF-IDF + LR baseline."""
     from trainer.evaluation.empathy import evaluate_empathy, render_report
 
-    report_ = evaluate_empathy(data, baseline_train)
+    report_ = evaluate_empathy(data, baseline_train, split=split.value)
     if as_json:
         print(json.dumps(report_.as_json(), indent=2))
     else:
         out.print(render_report(report_), highlight=False)
+
+
+@eval_app.command("asr")
+@user_errors
+def eval_asr(
+    audio: Annotated[Path, typer.Option(help="A call recording.")],
+    reference: Annotated[Path, typer.Option(help="Its reference transcript, NIST STM format.")],
+    engine: Annotated[str | None, typer.Option(help="faster-whisper or openai-whisper.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name or local path.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """WER, speaker attribution and real-time factor of a call against its STM reference."""
+    from trainer.evaluation.asr import evaluate_asr, render_asr
+
+    report_ = evaluate_asr(audio, reference, engine, model)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_asr(report_), highlight=False)
 
 
 def main() -> None:

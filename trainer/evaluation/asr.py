@@ -1,0 +1,157 @@
+"""ASR evaluation against an NIST STM reference: WER after Whisper-style normalisation, the share
+of reference words attributed to the right speaker (after the best mapping of labels), and the
+real-time factor."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import resource
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from trainer.errors import DatasetError
+from trainer.speech.audio import decode, probe
+from trainer.speech.engines.base import load_engine
+from trainer.speech.pipeline import DEFAULT_ENGINE, attribute_speakers
+from trainer.speech.speakers import agent_channel
+
+
+@dataclass(frozen=True)
+class StmLine:
+    """One reference utterance."""
+
+    file: str
+    channel: str
+    speaker: str
+    start: float
+    end: float
+    text: str
+
+
+def read_stm(path: str | Path) -> list[StmLine]:
+    """Parse `<file> <channel> <speaker> <start> <end> <text>` lines (`;;` comments skipped)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError("reference file not found", where=str(path))
+    lines = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.startswith(";;"):
+            continue
+        parts = raw.split(maxsplit=5)
+        if len(parts) < 5:
+            raise DatasetError(
+                "expected '<file> <channel> <speaker> <start> <end> <text>'",
+                where=f"{path}:{number}",
+            )
+        try:
+            start, end = float(parts[3]), float(parts[4])
+        except ValueError:
+            raise DatasetError("start and end must be seconds", where=f"{path}:{number}") from None
+        text = re.sub(r"<[^>]*>", " ", parts[5] if len(parts) > 5 else "").strip()
+        lines.append(StmLine(parts[0], parts[1], parts[2], start, end, text))
+    if not lines:
+        raise DatasetError("the reference has no utterances", where=str(path))
+    return sorted(lines, key=lambda line: line.start)
+
+
+def normalizer():
+    """Whisper's English normaliser when openai-whisper is installed, else a plain one."""
+    try:
+        from whisper.normalizers import EnglishTextNormalizer
+
+        return EnglishTextNormalizer()
+    except ImportError:
+        return lambda text: " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """WER after normalising both sides the same way."""
+    import jiwer
+
+    norm = normalizer()
+    ref, hyp = norm(reference), norm(hypothesis)
+    if not ref.strip():
+        raise DatasetError("the reference is empty after normalisation")
+    return float(jiwer.wer(ref, hyp if hyp.strip() else "<empty>"))
+
+
+def speaker_accuracy(reference: list[StmLine], hyp_words: list[tuple[str, float, float]]) -> float:
+    """Share of reference words whose nearest hypothesis word (by time) has the right speaker,
+    under the best one-to-one mapping of hypothesis labels onto reference speakers."""
+    if not hyp_words:
+        return 0.0
+    points = []
+    for line in reference:
+        words = line.text.split()
+        step = (line.end - line.start) / max(1, len(words))
+        points += [(line.speaker, line.start + step * (i + 0.5)) for i in range(len(words))]
+    found = [min(hyp_words, key=lambda w: _distance(t, w[1], w[2]))[0] for _, t in points]
+    truth = [speaker for speaker, _ in points]
+    ref_labels = sorted(set(truth))
+    hyp_labels = sorted(set(found))
+    best = 0
+    for perm in itertools.permutations(ref_labels, min(len(ref_labels), len(hyp_labels))):
+        mapping = dict(zip(hyp_labels, perm, strict=False))
+        best = max(best, sum(mapping.get(h) == r for h, r in zip(found, truth, strict=True)))
+    return best / len(points)
+
+
+def _distance(t: float, start: float, end: float) -> float:
+    return 0.0 if start <= t <= end else min(abs(t - start), abs(t - end))
+
+
+@dataclass
+class AsrReport:
+    """The figures `trainer eval asr` prints."""
+
+    wer: float
+    speaker_accuracy: float
+    real_time_factor: float
+    engine: str
+    model: str
+    audio_seconds: float
+    speaker_mode: str
+    peak_rss_mb: float
+
+    def as_json(self) -> dict:
+        """The JSON shape (required keys first)."""
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def evaluate_asr(
+    audio: str | Path, reference: str | Path, engine: str | None = None, model: str | None = None
+) -> AsrReport:
+    """Transcribe and attribute `audio`, then compare with the STM `reference`."""
+    lines = read_stm(reference)
+    info = probe(audio)
+    asr = load_engine(engine or DEFAULT_ENGINE, model)
+    started = time.perf_counter()
+    samples = decode(audio, info)
+    turns, mode = attribute_speakers(samples, asr, agent_channel())
+    elapsed = time.perf_counter() - started
+    hyp_words = [(t.speaker, w.start, w.end) for t in turns for w in t.words]
+    hypothesis = " ".join(t.text for t in turns)
+    return AsrReport(
+        wer=word_error_rate(" ".join(line.text for line in lines), hypothesis),
+        speaker_accuracy=speaker_accuracy(lines, hyp_words),
+        real_time_factor=elapsed / samples.duration,
+        engine=asr.name,
+        model=asr.model_name,
+        audio_seconds=samples.duration,
+        speaker_mode=mode,
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+
+
+def render_asr(report: AsrReport) -> str:
+    """A short text report."""
+    return (
+        f"engine             {report.engine} ({report.model})\n"
+        f"audio              {report.audio_seconds:.1f} s, {report.speaker_mode}\n"
+        f"WER                {report.wer:.1%}\n"
+        f"speaker accuracy   {report.speaker_accuracy:.1%} of reference words\n"
+        f"real-time factor   {report.real_time_factor:.3f}\n"
+        f"peak memory        {report.peak_rss_mb:.0f} MiB"
+    )
