@@ -1,0 +1,217 @@
+"""Digit runs: numbers as a transcript writes them, numeric, spoken or mixed.
+
+A card number, phone number or code read aloud reaches us in many shapes: "4111 1111 1111 1111",
+"4111, 111, 111", "four one one one, 1111", "double four", "oh" for zero, "forty one eleven". This
+module finds every run of such tokens joined only by separators (spaces, commas, dots, dashes,
+slashes, brackets, fillers like "um"), and reports its digits, its groups (the chunks the speaker
+paused between) and its character span in the original text. Recognizers then decide what a run
+is from its length, grouping, checksum and the words before it.
+
+Amounts of money, clock times, percentages, written dates ("03/03/1951", card expiry "04/27")
+and numbers glued to letters ("CS-48213", "8am", "3rd",
+"A1234") never join a run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trainer.privacy.patterns import (
+    DIGIT_WORDS,
+    FILLER_WORDS,
+    REPEAT_WORDS,
+    TEEN_WORDS,
+    TENS_WORDS,
+)
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_ONES_NONZERO = _alternation(w for w, d in DIGIT_WORDS.items() if d != "0")
+_TOKEN = re.compile(
+    rf"""
+    (?P<num>(?<![\w#$£€@])(?<![A-Za-z]-)\d+(?![\w%$£€]))
+    | \b(?P<tens>(?:{_alternation(TENS_WORDS)})(?:[\s-]+(?:{_ONES_NONZERO}))?)\b
+    | \b(?P<teen>{_alternation(TEEN_WORDS)})\b
+    | \b(?P<digit>{_alternation(DIGIT_WORDS)})\b(?!')
+    | \b(?P<repeat>{_alternation(REPEAT_WORDS)})\b
+    | \b(?P<hundred>hundred)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_MASK = re.compile(
+    r"""
+    [$£€]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion))?
+    | \b\d[\d,]*(?:\.\d+)?\s?(?:dollars?|bucks|pounds?|quid|euros?|cents?|pence|usd|gbp|eur)\b
+    | \b\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)
+    | \b\d{1,2}:\d{2}(?::\d{2})?\b
+    | \b\d+(?:\.\d+)?\s?%
+    | \b\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})\b
+    | \b\d{4}-\d{2}-\d{2}\b
+    | \b(?:0?[1-9]|1[0-2])/(?:\d{4}|\d{2})\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_FILLERS = _alternation(FILLER_WORDS)
+# What may sit between two tokens of one run.
+_GAP = re.compile(rf"^(?:[\s,.;/()\-–—]|\b(?:{_FILLERS})\b)*$", re.IGNORECASE)
+_WEAK_GAP = re.compile(r"^[ \t]+$")
+_MAX_GAP = 16
+
+
+@dataclass(frozen=True, slots=True)
+class DigitToken:
+    """One number-bearing token and the digits it stands for."""
+
+    start: int
+    end: int
+    digits: str
+    spoken: bool
+
+    @property
+    def single(self) -> bool:
+        """A lone digit ("four", "4"), which reads on into its neighbours without a pause."""
+        return len(self.digits) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class DigitRun:
+    """Consecutive number tokens joined only by separators, with the digits they spell."""
+
+    start: int
+    end: int
+    tokens: tuple[DigitToken, ...]
+    groups: tuple[str, ...]
+
+    @property
+    def digits(self) -> str:
+        return "".join(self.groups)
+
+    @property
+    def spoken(self) -> bool:
+        """True when any part was said in words."""
+        return any(t.spoken for t in self.tokens)
+
+    @property
+    def grouping(self) -> tuple[int, ...]:
+        return tuple(len(g) for g in self.groups)
+
+    def window(self, first: int, last: int) -> tuple[int, int, str]:
+        """Span and digits of tokens first..last (inclusive)."""
+        tokens = self.tokens[first : last + 1]
+        return tokens[0].start, tokens[-1].end, "".join(t.digits for t in tokens)
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MASK.finditer(text)]
+
+
+def _tokens(text: str) -> list[DigitToken]:
+    masks = _masked(text)
+    raw: list[tuple[str, re.Match]] = [(m.lastgroup or "", m) for m in _TOKEN.finditer(text)]
+    tokens: list[DigitToken] = []
+    i = 0
+    while i < len(raw):
+        kind, m = raw[i]
+        start, end = m.span()
+        if any(a <= start < b for a, b in masks):
+            i += 1
+            continue
+        word = m.group().lower()
+        if kind == "num":
+            tokens.append(DigitToken(start, end, m.group(), False))
+        elif kind == "digit":
+            tokens.append(DigitToken(start, end, DIGIT_WORDS[word], True))
+        elif kind == "teen":
+            tokens.append(DigitToken(start, end, TEEN_WORDS[word], True))
+        elif kind == "tens":
+            parts = re.split(r"[\s-]+", word)
+            ones = DIGIT_WORDS[parts[1]] if len(parts) > 1 else "0"
+            tokens.append(DigitToken(start, end, TENS_WORDS[parts[0]] + ones, True))
+        elif kind == "repeat" and i + 1 < len(raw):
+            # "double four" / "triple 1": repeat the next lone digit.
+            next_kind, nxt = raw[i + 1]
+            gap = text[end : nxt.start()]
+            if next_kind in ("digit", "num") and _WEAK_GAP.match(gap or " "):
+                digit = DIGIT_WORDS.get(nxt.group().lower(), nxt.group())
+                if len(digit) == 1:
+                    tokens.append(DigitToken(start, nxt.end(), digit * REPEAT_WORDS[word], True))
+                    i += 2
+                    continue
+        elif kind == "hundred" and tokens and tokens[-1].end >= start - 2 and tokens[-1].single:
+            # "eight hundred" = 800 (as in 1-800 numbers).
+            last = tokens.pop()
+            tokens.append(DigitToken(last.start, end, last.digits + "00", True))
+        i += 1
+    return tokens
+
+
+@lru_cache(maxsize=64)
+def digit_runs(text: str) -> tuple[DigitRun, ...]:
+    """Every run of number tokens in `text`, in order (cached: each recognizer asks)."""
+    runs: list[DigitRun] = []
+    current: list[DigitToken] = []
+    groups: list[str] = []
+
+    def close() -> None:
+        if current:
+            start = current[0].start
+            # Take in an opening bracket when the run closes it: "(415) 555-0148".
+            if start and text[start - 1] == "(" and ")" in text[start : current[-1].end]:
+                start -= 1
+            runs.append(DigitRun(start, current[-1].end, tuple(current), tuple(groups)))
+
+    for token in _tokens(text):
+        if current:
+            gap = text[current[-1].end : token.start]
+            if len(gap) <= _MAX_GAP and _GAP.match(gap):
+                last = current[-1]
+                weak = bool(_WEAK_GAP.match(gap)) or gap == ""
+                if gap == "-" and last.single and token.single:
+                    weak = True  # typed digit by digit: "4-1-1-1"
+                if weak and (last.single and token.single or last.spoken and token.spoken):
+                    groups[-1] += token.digits
+                else:
+                    groups.append(token.digits)
+                current.append(token)
+                continue
+            close()
+        current, groups = [token], [token.digits]
+    close()
+    return tuple(runs)
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) checksum every payment card number satisfies."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def luhn_window(run: DigitRun, low: int = 13, high: int = 19) -> tuple[int, int] | None:
+    """The longest token-aligned stretch of `run` that is a Luhn-valid card-length number."""
+    best: tuple[int, int, int] | None = None
+    count = len(run.tokens)
+    for first in range(count):
+        if not run.tokens[first].digits.strip("0"):
+            continue  # a leading "oh" never changes the checksum; leave it out
+        for last in range(first, count):
+            start, end, digits = run.window(first, last)
+            if len(digits) > high:
+                break
+            if len(digits) >= low and luhn_valid(digits):
+                if best is None or len(digits) > best[2]:
+                    best = (start, end, len(digits))
+    return (best[0], best[1]) if best else None

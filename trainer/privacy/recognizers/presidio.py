@@ -1,0 +1,59 @@
+"""Presidio's own recognizers for the kinds we redact, configured to work offline.
+
+* `presidio_credit_card`, `presidio_us_ssn`, `presidio_uk_nino`: used as shipped.
+* `presidio_email`: the shipped regex, but its domain check uses tldextract's bundled suffix list
+  (the default one fetches publicsuffix.org on first use, and nothing may download at run time).
+* `presidio_phone`: python-phonenumbers for the regions in PHONE_REGIONS, dropping numbers that an
+  identifier word announces ("order 3348917502") or another kind's word is nearer to.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    PhoneRecognizer,
+    UkNinoRecognizer,
+    UsSsnRecognizer,
+)
+
+from trainer.privacy.context import nearest_category
+from trainer.privacy.patterns import PHONE_COMPETING, PHONE_REGIONS
+from trainer.privacy.recognizers import register
+
+
+@lru_cache(maxsize=1)
+def _offline_tldextract():
+    import tldextract
+
+    return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's email recognizer with a domain check that never touches the network."""
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return _offline_tldextract()(pattern_text).fqdn != ""
+
+
+class ContextPhoneRecognizer(PhoneRecognizer):
+    """Presidio's phone recognizer, minus numbers an identifier word announces."""
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = super().analyze(text, entities, nlp_artifacts)
+        return [
+            r
+            for r in results
+            if nearest_category(text, r.start, PHONE_COMPETING) in (None, "phone")
+        ]
+
+
+register("presidio_credit_card")(lambda: CreditCardRecognizer(name="presidio_credit_card"))
+register("presidio_email")(lambda: OfflineEmailRecognizer(name="presidio_email"))
+register("presidio_phone")(
+    lambda: ContextPhoneRecognizer(supported_regions=PHONE_REGIONS, name="presidio_phone")
+)
+register("presidio_us_ssn")(lambda: UsSsnRecognizer(name="presidio_us_ssn"))
+register("presidio_uk_nino")(lambda: UkNinoRecognizer(name="presidio_uk_nino"))
