@@ -193,3 +193,30 @@ def test_cli_score_background_queues_a_job_a_worker_runs(sqlite_url, tmp_path, m
     task = worker.huey.dequeue()
     assert worker.huey.execute(task) == {"scored": 12, "failed": []}
     assert show_json("h-001")["score"] is not None
+
+
+def test_cli_chat_personal_data_is_redacted_before_storage(sqlite_url, tmp_path, monkeypatch):
+    path = tmp_path / "pii.json"
+    path.write_text(
+        json.dumps(
+            {
+                "id": "pii-1",
+                "turns": [
+                    {"speaker": "agent", "text": "Can you confirm the email on the account?"},
+                    {
+                        "speaker": "customer",
+                        "text": "dana.ruiz@example.com, card 4111 1111 1111 1111",
+                    },
+                ],
+            }
+        )
+    )
+    assert trainer("ingest", path).exit_code == 0
+    stored = show_json("pii-1")["turns"][1]["text"]
+    assert "[EMAIL]" in stored and "[CARD]" in stored
+    assert "example.com" not in stored and "4111" not in stored
+    monkeypatch.setenv("TRAINER_STORE_UNREDACTED", "1")
+    other = tmp_path / "pii2.json"
+    other.write_text(path.read_text().replace("pii-1", "pii-2"))
+    trainer("ingest", other)
+    assert "dana.ruiz@example.com" in show_json("pii-2")["turns"][1]["text"]

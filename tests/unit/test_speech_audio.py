@@ -72,12 +72,15 @@ def test_speech_audio_decodes_stereo_to_16k_channels(tmp_path):
     assert audio.samples.shape[1] == pytest.approx(2 * SAMPLE_RATE, abs=200)
 
 
-@pytest.mark.parametrize(("name", "codec", "fmt", "kind"), [
-    ("call.flac", "flac", None, "flac"),
-    ("call.opus", "libopus", "ogg", "opus"),
-    ("call.mp3", "mp3", None, "mp3"),
-    ("call.m4a", "aac", "mp4", "m4a"),
-])
+@pytest.mark.parametrize(
+    ("name", "codec", "fmt", "kind"),
+    [
+        ("call.flac", "flac", None, "flac"),
+        ("call.opus", "libopus", "ogg", "opus"),
+        ("call.mp3", "mp3", None, "mp3"),
+        ("call.m4a", "aac", "mp4", "m4a"),
+    ],
+)
 def test_speech_audio_reads_every_intake_format(tmp_path, name, codec, fmt, kind):
     source = tmp_path / "source.wav"
     write_wav(source, tone(1.5, rate=16000)[None, :], rate=16000)

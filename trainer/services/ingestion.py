@@ -57,9 +57,10 @@ def ingest_paths(
             continue
         try:
             read = read_file(path, aliases)
+            conversations = [_redacted(c) for c in read.conversations]
             with session_scope(url) as session:
                 outcomes = [
-                    store_conversation(session, c, replace=replace) for c in read.conversations
+                    store_conversation(session, c, replace=replace) for c in conversations
                 ]
             for outcome in outcomes:
                 bucket = {"created": summary.ingested, "replaced": summary.replaced}.get(
@@ -89,3 +90,13 @@ def _register_call(
         summary.unchanged.append(intake.external_id)
     else:
         summary.calls.append(intake.external_id)
+
+
+def _redacted(conversation):
+    """Personal data out before anything is stored (unless TRAINER_STORE_UNREDACTED=1)."""
+    from trainer.privacy import redact_conversation, store_unredacted_allowed
+
+    if store_unredacted_allowed():
+        return conversation
+    clean, _ = redact_conversation(conversation)
+    return clean

@@ -79,15 +79,13 @@ def _redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
     keep_original = store_unredacted_allowed()
     out: list[Turn] = []
     ranges: list[dict] = []
-    for index, turn in enumerate(turns):
-        words = [w for w in turn.words if w.text.strip()]
-        offsets, text = [], ""
-        for word in words:
-            if text:
-                text += " "
-            offsets.append((len(text), len(text) + len(word.text.strip())))
-            text += word.text.strip()
-        redaction = redactor.redact(text)
+    laid_out = [_lay_out(turn) for turn in turns]
+    texts = [text for _, _, text in laid_out]
+    # Each turn is read with the previous one as context ("what's the security code?" -> digits).
+    redactions = redactor.redact_many(texts, contexts=[None, *texts[:-1]][: len(texts)])
+    for index, (turn, (words, offsets, text), redaction) in enumerate(
+        zip(turns, laid_out, redactions, strict=True)
+    ):
         stored_words: list[tuple[str, float, float]] = []
         covered: dict[int, tuple[int, str]] = {}
         for span_index, span in enumerate(redaction.spans):
@@ -127,6 +125,18 @@ def _redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
             )
         )
     return out, ranges
+
+
+def _lay_out(turn: SpeakerTurn) -> tuple[list[Word], list[tuple[int, int]], str]:
+    """A turn's words, each word's character range, and the text they join into."""
+    words = [w for w in turn.words if w.text.strip()]
+    offsets, text = [], ""
+    for word in words:
+        if text:
+            text += " "
+        offsets.append((len(text), len(text) + len(word.text.strip())))
+        text += word.text.strip()
+    return words, offsets, text
 
 
 def process_call(
