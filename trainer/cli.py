@@ -391,6 +391,22 @@ def demo() -> None:
     )
 
 
+@app.command("swap-roles")
+@user_errors
+def swap_roles_command(
+    conversation: Annotated[str, typer.Argument(help="External id of the call.")],
+) -> None:
+    """Swap agent and customer on a call and re-score it."""
+    from trainer.services.calls import swap_roles
+
+    metrics = swap_roles(conversation)
+    out.print(
+        f"swapped roles on {conversation}; agent now talks {metrics['talk_seconds']['agent']:.0f} s"
+        " and the call was re-scored",
+        highlight=False,
+    )
+
+
 @app.command("export-audio")
 @user_errors
 def export_audio(

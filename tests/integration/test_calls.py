@@ -180,3 +180,24 @@ def test_calls_background_transcription_through_the_queue(calls, tmp_path, monke
     worker = jobs.build_queue(queue_url)
     assert worker.huey.execute(worker.huey.dequeue()) == "scored"
     assert show("later")["status"] == "scored"
+
+
+def test_calls_reviewer_swaps_roles_and_the_call_is_rescored(calls):
+    before = show("dana.mono")
+    from trainer.db.repository import require_conversation
+    from trainer.db.session import session_scope
+
+    with session_scope() as session:
+        talk_before = require_conversation(session, "dana.mono").extra["speech"]["talk_seconds"]
+    result = trainer("swap-roles", "dana.mono")
+    assert result.exit_code == 0, result.output
+    after = show("dana.mono")
+    flip = {"agent": "customer", "customer": "agent"}
+    assert [t["speaker"] for t in after["turns"]] == [flip[t["speaker"]] for t in before["turns"]]
+    assert after["score"] != before["score"]
+    with session_scope() as session:
+        talk_after = require_conversation(session, "dana.mono").extra["speech"]["talk_seconds"]
+    assert talk_after["agent"] == pytest.approx(talk_before["customer"])
+    trainer("swap-roles", "dana.mono")
+    assert show("dana.mono")["score"] == before["score"]
+    assert trainer("swap-roles", "nope").exit_code == 2

@@ -176,3 +176,34 @@ def transcribe_stored(
             score_stored(session, [external_id])
         return "scored"
     return "ingested"
+
+
+def swap_roles(external_id: str, url: str | None = None) -> dict:
+    """Swap agent and customer on a call (a reviewer's fix for a wrong mono attribution), then
+    recompute its speech analytics and re-score it. Returns the new speech metrics."""
+    from trainer.speech.engines.base import Word
+    from trainer.speech.metrics import measure
+    from trainer.speech.speakers import SpeakerTurn
+
+    swap = {"agent": "customer", "customer": "agent"}
+    with session_scope(url) as session:
+        record = find_conversation(session, external_id)
+        if record is None or record.channel != "call":
+            raise TrainerError(f"no call {external_id!r}", fix="roles can be swapped on calls only")
+        if record.status in {"queued", "processing"}:
+            raise TrainerError(f"call {external_id!r} is still being transcribed")
+        for turn in record.turns:
+            turn.speaker = swap.get(turn.speaker, turn.speaker)
+        timed = [
+            SpeakerTurn(t.speaker, [Word(w, a, b) for w, a, b in t.words or []])
+            for t in record.turns
+            if t.words
+        ]
+        metrics = measure(timed, record.duration_seconds or 0.0).as_dict()
+        swaps = int((record.extra or {}).get("role_swaps", 0)) + 1
+        record.extra = {**(record.extra or {}), "speech": metrics, "role_swaps": swaps}
+    from trainer.services.scoring import score_stored
+
+    with session_scope(url) as session:
+        score_stored(session, [external_id])
+    return metrics
