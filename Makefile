@@ -20,12 +20,15 @@ export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 export REFLEX_DIR := $(CURDIR)/$(TOOLS)/reflex
 export PATH := $(CURDIR)/$(BUN_DIR):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test setup lint format demo bench eval clean chromium bun
+.PHONY: run test setup lint format demo bench eval clean chromium bun speech-tools
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[test]"
+	# Installed without dependencies: openai-whisper would pull a 1 GB triton build, and
+	# resemblyzer the unmaintained webrtcvad (webrtcvad-wheels above replaces it).
+	$(PY) -m pip install -q --no-deps openai-whisper==20250625 resemblyzer==0.1.4
 	touch $(STAMP)
 
 $(BUN):
@@ -42,7 +45,14 @@ chromium:
 	  echo "installing chromium from apt"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-setup: $(STAMP) $(BUN) chromium
+# espeak-ng and sox make the synthetic speech the call tests transcribe; ffmpeg is openai-whisper's
+# audio loader.
+speech-tools:
+	@command -v espeak-ng >/dev/null && command -v sox >/dev/null && command -v ffmpeg >/dev/null || { \
+	  echo "installing espeak-ng, sox and ffmpeg from apt"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng sox ffmpeg >/dev/null; }
+
+setup: $(STAMP) $(BUN) chromium speech-tools
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

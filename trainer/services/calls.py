@@ -146,6 +146,8 @@ def transcribe_stored(
             record.extra = {**(record.extra or {}), "stage": "failed"}
         return "failed"
     conversation = result.conversation
+    playback = _write_playback(path, result.redactions, result.info.sha256)
+    conversation.metadata["audio"]["playback"] = str(playback)
     with session_scope(url) as session:
         record = find_conversation(session, external_id)
         record.turns.clear()
@@ -176,6 +178,27 @@ def transcribe_stored(
             score_stored(session, [external_id])
         return "scored"
     return "ingested"
+
+
+PLAYBACK_DIR = Path("var") / "audio"
+
+
+def _write_playback(source: str, redactions: list[dict], digest: str) -> Path:
+    """The copy of the call the web app plays: redacted stretches silenced, 16 kHz WAV."""
+    from trainer.speech.export import export_redacted
+
+    target = (PLAYBACK_DIR / f"{digest}.wav").resolve()
+    return export_redacted(source, redactions, target)
+
+
+def playback_path(external_id: str, url: str | None = None) -> Path | None:
+    """The redacted audio file of a call, for playback, or None when there is none."""
+    with session_scope(url) as session:
+        record = find_conversation(session, external_id)
+        if record is None or record.channel != "call":
+            return None
+        path = ((record.extra or {}).get("audio") or {}).get("playback")
+    return Path(path) if path and Path(path).is_file() else None
 
 
 def swap_roles(external_id: str, url: str | None = None) -> dict:
