@@ -59,9 +59,7 @@ def ingest_paths(
             read = read_file(path, aliases)
             conversations = [_redacted(c) for c in read.conversations]
             with session_scope(url) as session:
-                outcomes = [
-                    store_conversation(session, c, replace=replace) for c in conversations
-                ]
+                outcomes = [store_conversation(session, c, replace=replace) for c in conversations]
             for outcome in outcomes:
                 bucket = {"created": summary.ingested, "replaced": summary.replaced}.get(
                     outcome.action, summary.unchanged
