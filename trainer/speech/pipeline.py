@@ -14,7 +14,14 @@ import numpy as np
 
 from trainer.conversation import Conversation, Turn
 from trainer.speech.audio import AudioInfo, DecodedAudio, decode, probe
-from trainer.speech.engines.base import Engine, Word, load_engine
+from trainer.speech.engines.base import (
+    SAMPLE_RATE,
+    Engine,
+    Segment,
+    Transcript,
+    Word,
+    load_engine,
+)
 from trainer.speech.metrics import measure
 from trainer.speech.speakers import (
     SpeakerTurn,
@@ -53,6 +60,54 @@ def _scaled(progress: Progress | None, low: float, high: float, label: str):
     return lambda fraction: progress(low + (high - low) * min(1.0, max(0.0, fraction)), label)
 
 
+CHUNK_SECONDS = 600.0  # long calls are transcribed in windows so memory stays flat
+
+
+def _cut_points(samples: np.ndarray, chunk: float = CHUNK_SECONDS) -> list[int]:
+    """Sample indices to cut a long recording at: the quietest 100 ms near each window's end."""
+    rate = SAMPLE_RATE
+    cuts, start = [0], 0
+    while len(samples) - start > chunk * rate * 1.25:
+        window_end = start + int(chunk * rate)
+        search = samples[window_end - 15 * rate : window_end]
+        frames = search[: len(search) // 1600 * 1600].reshape(-1, 1600)
+        quietest = int(np.argmin(np.abs(frames).mean(axis=1)))
+        start = window_end - 15 * rate + quietest * 1600 + 800
+        cuts.append(start)
+    return cuts
+
+
+def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Transcript:
+    """Transcribe any length of audio in windows, shifting each window's timestamps."""
+    cuts = _cut_points(samples)
+    if len(cuts) == 1:
+        return engine.transcribe(samples, progress)
+    bounds = [*cuts, len(samples)]
+    segments: list[Segment] = []
+    model = engine.model_name
+    for index, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        offset = a / SAMPLE_RATE
+
+        def sub(fraction, i=index):
+            if progress:
+                progress((i + fraction) / (len(bounds) - 1))
+
+        part = engine.transcribe(samples[a:b], sub)
+        segments += [
+            Segment(
+                s.text,
+                s.start + offset,
+                s.end + offset,
+                tuple(
+                    Word(w.text, w.start + offset, w.end + offset, w.probability) for w in s.words
+                ),
+            )
+            for s in part.segments
+        ]
+        model = part.model
+    return Transcript(tuple(segments), len(samples) / SAMPLE_RATE, engine.name, model)
+
+
 def attribute_speakers(
     audio: DecodedAudio,
     engine: Engine,
@@ -61,11 +116,15 @@ def attribute_speakers(
 ) -> tuple[list[SpeakerTurn], str]:
     """Transcribe and attribute turns: by channel on true stereo, by voice on mono."""
     if _is_true_stereo(audio):
-        left = engine.transcribe(audio.channel(0), _scaled(progress, 0.0, 0.45, "left channel"))
-        right = engine.transcribe(audio.channel(1), _scaled(progress, 0.45, 0.9, "right channel"))
+        left = transcribe_long(
+            engine, audio.channel(0), _scaled(progress, 0.0, 0.45, "left channel")
+        )
+        right = transcribe_long(
+            engine, audio.channel(1), _scaled(progress, 0.45, 0.9, "right channel")
+        )
         return assign_roles(stereo_turns(left, right), stereo_agent=agent_side), "stereo"
     samples = audio.mono()
-    transcript = engine.transcribe(samples, _scaled(progress, 0.0, 0.8, "transcribing"))
+    transcript = transcribe_long(engine, samples, _scaled(progress, 0.0, 0.8, "transcribing"))
     if progress:
         progress(0.85, "telling voices apart")
     return assign_roles(mono_turns(samples, transcript)), "mono"
