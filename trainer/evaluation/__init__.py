@@ -1,0 +1,1 @@
+"""Measuring detectors against human labels (`trainer eval ...`)."""
