@@ -3,6 +3,7 @@
 import reflex as rx
 
 from trainer.web import routes
+from trainer.web.api import api
 from trainer.web.pages import (
     ConversationsState,
     ReviewState,
@@ -12,8 +13,10 @@ from trainer.web.pages import (
     scorecard_page,
 )
 
-# The theme is configured in rxconfig.py (RadixThemesPlugin).
+# The theme is configured in rxconfig.py (RadixThemesPlugin). `api` adds the HTTP routes the
+# pages use beside Reflex's own (a call's recording: /api/audio/<conversation id>).
 app = rx.App(
+    api_transformer=api,
     html_lang="en",
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )

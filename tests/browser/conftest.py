@@ -26,6 +26,7 @@ from trainer.db.repository import store_conversation
 from trainer.db.session import session_scope
 from trainer.services.scoring import score_stored
 
+from ..call_seed import store_call, store_pending_call, write_wav
 from ..conftest import GOOD_CHAT, POOR_CHAT, REPO, missing_service
 
 START_TIMEOUT_S = float(os.environ.get("TRAINER_BROWSER_START_TIMEOUT", "300"))
@@ -52,11 +53,32 @@ SEED = [
     ("b-3", CALL, "Sam Lee", "call", "Helen Morris", 5),
     ("b-4", GOOD_CHAT, "Marcus Bell", "chat", "Raj Patel", 6),
 ]
+# Transcribed calls (tests/call_seed.py: timed words, speech metrics, a small WAV to play) and
+# calls not transcribed yet: (id, agent, status) with status "ingested" for a finished call.
+CALLS = [
+    ("b-5", "Laura Chen", "ingested"),  # the player, seeking and the analytics panel
+    ("b-6", "Laura Chen", "processing"),  # polled until the test finishes it
+    ("b-7", "Laura Chen", "failed"),
+    ("b-8", "Laura Chen", "ingested"),  # swapped by a test
+]
+FAILED_REASON = "AudioError: the file is not audio (no audio stream found)"
+IDS = sorted([s[0] for s in SEED] + [c[0] for c in CALLS])
+AGENTS = {s[0]: s[2] for s in SEED} | {c[0]: c[1] for c in CALLS}
+CHANNELS = {s[0]: s[3] for s in SEED} | {c[0]: "call" for c in CALLS}
 
 
-def seed(url: str) -> None:
-    """Store and score the SEED conversations in the database at `url`."""
+def seed(url: str, audio_dir: Path) -> None:
+    """Store and score the SEED conversations and CALLS in the database at `url`."""
     with session_scope(url) as session:
+        for day, (external_id, agent, status) in enumerate(CALLS, 10):
+            if status == "ingested":
+                wav = write_wav(audio_dir / f"{external_id}.wav")
+                store_call(session, external_id, wav, agent=agent, day=day)
+            else:
+                reason = FAILED_REASON if status == "failed" else None
+                store_pending_call(
+                    session, external_id, status, 0.3, "left channel", reason, agent=agent, day=day
+                )
         for external_id, turns, agent, channel, customer, day in SEED:
             timed = channel == "call"
             conversation = Conversation(
@@ -71,7 +93,7 @@ def seed(url: str) -> None:
                 started_at=datetime(2026, 3, day, 10, 0),
             )
             store_conversation(session, conversation)
-        score_stored(session, None)
+        score_stored(session, [s[0] for s in SEED] + [c[0] for c in CALLS if c[2] == "ingested"])
 
 
 def _bun() -> str | None:
@@ -140,8 +162,9 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def browser_db_url(tmp_path_factory) -> str:
     """A seeded SQLite database for the app under test (overrides the suite's per-test one)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'trainer.db'}"
-    seed(url)
+    folder = tmp_path_factory.mktemp("browser-db")
+    url = f"sqlite:///{folder / 'trainer.db'}"
+    seed(url, folder / "audio")
     return url
 
 

@@ -121,3 +121,166 @@ def test_web_viewmodels_sections_in_reading_order():
     keys = vm.section_keys(rows, vm.ROW_FIELDS)
     assert keys == ["empathy", "follow_up", "zeta"]
     assert [c.label for c in vm.columns(keys)] == ["Empathy", "Follow-up", "Zeta"]
+
+
+# Calls: redaction placeholders, processing status, speech analytics.
+
+
+def test_web_viewmodels_split_text_splits_out_redaction_placeholders():
+    text = "My card [CARD] and phone [PHONE]."
+    segments = vm.split_text(text, [])
+    assert "".join(s.text for s in segments) == text
+    assert [(s.text, s.redaction) for s in segments] == [
+        ("My card ", False),
+        ("[CARD]", True),
+        (" and phone ", False),
+        ("[PHONE]", True),
+        (".", False),
+    ]
+    # Inside evidence the span stays one mark (one highlight per evidence span).
+    marked = vm.split_text(text, [(0, 14)])
+    assert [(s.text, s.mark, s.redaction) for s in marked][:2] == [
+        ("My card [CARD]", True, False),
+        (" and phone ", False, False),
+    ]
+    assert vm.split_text("[NOT-A-PLACEHOLDER]", []) == [vm.Segment(text="[NOT-A-PLACEHOLDER]")]
+
+
+def test_web_viewmodels_turn_views_carry_start_seconds_for_seeking():
+    view = {
+        "turns": [
+            {"speaker": "agent", "text": "Hello", "start": 72.4, "end": 74.0},
+            {"speaker": "customer", "text": "Hi", "start": None, "end": None},
+        ]
+    }
+    first, second = vm.turn_views(view)
+    assert (first.time, first.start, first.seekable) == ("1:12", 72.4, True)
+    assert (second.time, second.start, second.seekable) == ("", 0.0, False)
+
+
+@pytest.mark.parametrize(
+    ("status", "progress", "label", "tone", "percent", "pending", "failed", "shown"),
+    [
+        ("queued", None, "Queued", "gray", 0, True, False, True),
+        ("processing", 0.456, "Processing 46%", "blue", 46, True, False, True),
+        ("processing", 3.0, "Processing 100%", "blue", 100, True, False, True),
+        ("processing", None, "Processing 0%", "blue", 0, True, False, True),
+        ("failed", None, "Failed", "red", 0, False, True, True),
+        ("ingested", 1.0, "Ingested", "gray", 0, False, False, False),
+        ("", None, "", "gray", 0, False, False, False),
+    ],
+)
+def test_web_viewmodels_status_view(status, progress, label, tone, percent, pending, failed, shown):
+    view = vm.status_view(status, progress, "left channel", "AudioError: bad file")
+    assert (view.label, view.tone, view.percent) == (label, tone, percent)
+    assert (view.pending, view.failed, view.shown) == (pending, failed, shown)
+    assert view.reason == ("AudioError: bad file" if failed else "")
+
+
+def test_web_viewmodels_failed_status_without_reason_says_so():
+    assert vm.status_view("failed").reason == "No reason was recorded."
+
+
+def test_web_viewmodels_conversation_rows_take_progress_from_statuses():
+    rows = [
+        {"conversation": "c-1", "status": "processing", "channel": "call"},
+        {"conversation": "c-2", "status": "ingested", "channel": "chat", "score": 91.0},
+    ]
+    statuses = {"c-1": {"status": "processing", "progress": 0.3, "stage": "decoding"}}
+    first, second = vm.conversation_rows(rows, [], statuses)
+    assert first.state.label == "Processing 30%" and first.state.stage == "decoding"
+    assert not second.state.shown and second.score.text == "91"
+    # Without statuses the row's own status still gives a badge.
+    assert vm.conversation_rows(rows, [])[0].state.label == "Processing 0%"
+
+
+SPEECH = {
+    "duration": 72.02,
+    "talk_seconds": {"agent": 40.12, "customer": 21.24},
+    "talk_to_listen": 1.889,
+    "silence_share": 0.15,
+    "longest_silence": 14.6,
+    "dead_air": [{"start": 30.0, "end": 44.6, "seconds": 14.6, "after_turn": 4}],
+    "overtalk_count": 2,
+    "overtalk_seconds": 0.86,
+    "agent_interruptions": 1,
+    "words_per_minute": {"agent": 200.4, "customer": None},
+    "longest_agent_monologue": 9.5,
+    "holds": [{"start": 10.0, "end": 70.0, "seconds": 60.0, "after_turn": 2}],
+}
+
+
+def test_web_viewmodels_speech_stats_label_every_metric():
+    stats = {s.key: s.value for s in vm.speech_stats(SPEECH)}
+    assert stats == {
+        "talk_agent": "40.1 s",
+        "talk_customer": "21.2 s",
+        "talk_to_listen": "1.89",
+        "silence_share": "15%",
+        "longest_silence": "14.6 s",
+        "dead_air": "1 gap",
+        "overtalk": "2 times, 0.9 s",
+        "agent_interruptions": "1",
+        "wpm_agent": "200 wpm",
+        "wpm_customer": "—",
+        "longest_agent_monologue": "9.5 s",
+        "holds": "1 hold, 1:00",
+    }
+    assert all(s.label and s.hint for s in vm.speech_stats(SPEECH))
+    quiet = {s.key: s.value for s in vm.speech_stats({"talk_to_listen": None})}
+    assert quiet["talk_to_listen"] == "—" and quiet["overtalk"] == "0 times"
+    assert quiet["dead_air"] == "0 gaps" and quiet["holds"] == "0 holds"
+
+
+def test_web_viewmodels_gap_views_in_time_order_with_turn_numbers():
+    gaps = vm.gap_views(SPEECH)
+    assert [(g.kind, g.time, g.seconds, g.after) for g in gaps] == [
+        ("hold", "0:10", "1:00", "after turn #3"),
+        ("dead_air", "0:30", "14.6 s", "after turn #5"),
+    ]
+    assert gaps[1].start == 30.0
+    assert (
+        vm.gap_views({"dead_air": [{"start": 1.0, "seconds": 11, "after_turn": -1}]})[0].after == ""
+    )
+
+
+def test_web_viewmodels_call_view_shapes_the_analytics_panel():
+    details = {
+        "speech": SPEECH,
+        "speaker_mode": "mono",
+        "asr": {"engine": "faster-whisper", "model": "tiny.en"},
+        "redactions": 3,
+        "redaction_kinds": {"card": 2, "national_id": 1},
+        "role_swaps": 1,
+        "has_audio": True,
+        "duration": 72.0,
+    }
+    call = vm.call_view(details)
+    assert call.measured and call.has_audio and call.mono
+    assert call.duration == "1:12"
+    assert (call.agent_share, call.customer_share, call.silence_share) == (56, 29, 15)
+    assert call.talk_ratio == "1.89"
+    assert call.speaker_mode.startswith("Mono")
+    assert call.asr == "faster-whisper · tiny.en"
+    assert call.redactions == 3
+    assert call.redaction_text == "3 items redacted (2 card, 1 national id)"
+    assert call.role_swaps == 1
+    assert len(call.stats) == 11 and len(call.gaps) == 2
+    assert "talk_to_listen" not in {st.key for st in call.stats}  # the headline shows it
+
+
+def test_web_viewmodels_call_view_of_an_unmeasured_call_and_of_none():
+    call = vm.call_view({"speaker_mode": "stereo", "redactions": 0, "has_audio": False})
+    assert not call.measured and call.stats == [] and call.gaps == []
+    assert call.talk_ratio == "—" and call.duration == "—"
+    assert call.speaker_mode.startswith("Stereo") and not call.mono
+    assert call.redaction_text == "Nothing redacted" and call.asr == "—"
+    assert vm.call_view(None) == vm.CallView()
+    assert vm.redaction_text(1, {"card": 1}) == "1 item redacted (1 card)"
+
+
+def test_web_viewmodels_format_duration_and_audio_path():
+    assert vm.format_duration(None) == "—"
+    assert vm.format_duration(9.46) == "9.5 s"
+    assert vm.format_duration(61) == "1:01"
+    assert vm.audio_path("call 1/a") == "/api/audio/call%201%2Fa"

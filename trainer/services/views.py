@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trainer.analytics.frames import evaluations_frame
 from trainer.analytics.scorecards import agent_scorecard
+from trainer.db.models import ConversationRecord
 from trainer.db.repository import latest_evaluation, require_conversation
 from trainer.scoring.rubric import parse_rubric
 
@@ -100,3 +103,71 @@ def scorecard(session: Session) -> list[dict]:
     card = agent_scorecard(evaluations_frame(session))
     card = card.astype(object).where(pd.notna(card), None)
     return card.to_dict(orient="records")
+
+
+PENDING_STATUSES = ("queued", "processing")
+
+
+def call_details(session: Session, external_id: str) -> dict | None:
+    """What a call's review shows beside its transcript (None for a chat or role-play).
+
+    Transcription progress (`progress` 0..1, `stage`), the speech metrics, how speakers were told
+    apart (`speaker_mode` stereo|mono), the ASR engine and model, what was redacted (count and
+    kinds, never the values) and whether a playable (redacted) recording exists.
+    """
+    record = require_conversation(session, external_id)
+    if record.channel != "call":
+        return None
+    extra = record.extra or {}
+    redactions = [r for r in extra.get("redactions") or [] if isinstance(r, dict)]
+    kinds: dict[str, int] = {}
+    for item in redactions:
+        kind = str(item.get("kind") or "other")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    playback = (extra.get("audio") or {}).get("playback")
+    asr = extra.get("asr") or {}
+    return {
+        "conversation": record.external_id,
+        "status": record.status,
+        "status_reason": record.status_reason,
+        "progress": _fraction(extra.get("progress")),
+        "stage": extra.get("stage"),
+        "duration": record.duration_seconds,
+        "speech": dict(extra["speech"]) if isinstance(extra.get("speech"), dict) else None,
+        "speaker_mode": extra.get("speaker_mode"),
+        "asr": {"engine": asr.get("engine"), "model": asr.get("model")} if asr else None,
+        "redactions": len(redactions),
+        "redaction_kinds": dict(sorted(kinds.items())),
+        "role_swaps": int(extra.get("role_swaps") or 0),
+        "has_audio": bool(playback) and Path(playback).is_file(),
+    }
+
+
+def conversation_statuses(session: Session, external_ids: list[str] | None = None) -> dict:
+    """{external id: {status, reason, progress, stage}} of conversations that are not simply
+    done: queued or processing (with progress 0..1 and stage) and failed (with the reason)."""
+    query = select(
+        ConversationRecord.external_id,
+        ConversationRecord.status,
+        ConversationRecord.status_reason,
+        ConversationRecord.extra,
+    ).where(ConversationRecord.status.in_([*PENDING_STATUSES, "failed"]))
+    if external_ids is not None:
+        query = query.where(ConversationRecord.external_id.in_(list(external_ids)))
+    return {
+        row.external_id: {
+            "status": row.status,
+            "reason": row.status_reason,
+            "progress": _fraction((row.extra or {}).get("progress")),
+            "stage": (row.extra or {}).get("stage"),
+        }
+        for row in session.execute(query)
+    }
+
+
+def _fraction(value) -> float | None:
+    """A progress value clamped to 0..1, or None when missing or not a number."""
+    try:
+        return min(1.0, max(0.0, float(value)))
+    except (TypeError, ValueError):
+        return None

@@ -109,3 +109,24 @@ def error_callout(message: rx.Var) -> rx.Component:
             margin_bottom="1rem",
         ),
     )
+
+
+def status_badge(status: rx.Var, **props) -> rx.Component:
+    """A processing status (`vm.StatusView`): "Queued", "Processing 45%" with a spinner, or
+    "Failed" (its reason as the tooltip)."""
+    return rx.badge(
+        rx.cond(status.pending & (status.status == "processing"), rx.spinner(size="1")),
+        rx.cond(status.failed, rx.icon("circle-alert", size=12)),
+        status.label,
+        color_scheme=rx.match(status.tone, ("blue", "blue"), ("red", "tomato"), "gray"),
+        variant="soft",
+        size="2",
+        radius="full",
+        title=rx.cond(status.failed, status.reason, status.stage),
+        custom_attrs={
+            "data-testid": "status-badge",
+            "data-status": status.status,
+            "data-percent": status.percent,
+        },
+        **props,
+    )

@@ -8,9 +8,12 @@ services, then these functions, and hold the results as typed vars the component
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote, urlencode
+
+from trainer.privacy.config import PLACEHOLDERS
 
 # Sections of the shipped rubric in the order people read them; other sections follow, sorted.
 SECTION_ORDER = ("empathy", "clarity", "resolution", "follow_up", "call_handling")
@@ -28,6 +31,13 @@ ROW_FIELDS = frozenset(
 SCORECARD_FIELDS = frozenset({"agent", "conversations", "score"})
 SPEAKER_LABELS = {"agent": "Agent", "customer": "Customer", "system": "System"}
 MISSING = "—"
+PENDING = frozenset({"queued", "processing"})
+# Redaction placeholders ("[CARD]") inside transcript text, shown as badges.
+PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in sorted(PLACEHOLDERS)))
+SPEAKER_MODES = {
+    "stereo": "Stereo: one channel per speaker",
+    "mono": "Mono: voices told apart",
+}
 
 
 @dataclasses.dataclass
@@ -49,6 +59,23 @@ class ScoreCell:
 
 
 @dataclasses.dataclass
+class StatusView:
+    """A conversation's processing status as a badge: "Queued", "Processing 45%", "Failed".
+
+    `shown` is false for conversations that are simply done (ingested, scored)."""
+
+    status: str = ""
+    label: str = ""
+    tone: str = "gray"
+    percent: int = 0
+    stage: str = ""
+    reason: str = ""
+    pending: bool = False
+    failed: bool = False
+    shown: bool = False
+
+
+@dataclasses.dataclass
 class ConversationRow:
     """One row of the conversations list."""
 
@@ -59,6 +86,7 @@ class ConversationRow:
     customer: str = ""
     date: str = ""
     status: str = ""
+    state: StatusView = dataclasses.field(default_factory=StatusView)
     score: ScoreCell = dataclasses.field(default_factory=ScoreCell)
     sections: list[ScoreCell] = dataclasses.field(default_factory=list)
 
@@ -76,10 +104,12 @@ class ScorecardRow:
 
 @dataclasses.dataclass
 class Segment:
-    """A piece of a turn's text; `mark` pieces are evidence of the selected criterion."""
+    """A piece of a turn's text; `mark` pieces are evidence of the selected criterion, and
+    `redaction` pieces are placeholders for removed personal data ("[CARD]")."""
 
     text: str = ""
     mark: bool = False
+    redaction: bool = False
 
 
 @dataclasses.dataclass
@@ -91,6 +121,8 @@ class TurnView:
     speaker: str = "agent"
     label: str = ""
     time: str = ""
+    start: float = 0.0
+    seekable: bool = False
     highlighted: bool = False
     segments: list[Segment] = dataclasses.field(default_factory=list)
 
@@ -117,6 +149,49 @@ class SectionGroup:
     title: str = ""
     score: ScoreCell = dataclasses.field(default_factory=ScoreCell)
     criteria: list[CriterionView] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class SpeechStat:
+    """One speech metric of a call: a label, its value as text, and what it means."""
+
+    key: str = ""
+    label: str = ""
+    value: str = MISSING
+    hint: str = ""
+
+
+@dataclasses.dataclass
+class GapView:
+    """A stretch of silence worth a look: dead air or a hold, with where it starts."""
+
+    kind: str = ""
+    label: str = ""
+    start: float = 0.0
+    time: str = ""
+    seconds: str = ""
+    after: str = ""
+
+
+@dataclasses.dataclass
+class CallView:
+    """A call's speech analytics panel: talk shares, the metrics, gaps and how it was made."""
+
+    duration: str = MISSING
+    agent_share: int = 0
+    customer_share: int = 0
+    silence_share: int = 0
+    talk_ratio: str = MISSING
+    stats: list[SpeechStat] = dataclasses.field(default_factory=list)
+    gaps: list[GapView] = dataclasses.field(default_factory=list)
+    speaker_mode: str = MISSING
+    mono: bool = False
+    asr: str = MISSING
+    redactions: int = 0
+    redaction_text: str = "Nothing redacted"
+    role_swaps: int = 0
+    measured: bool = False
+    has_audio: bool = False
 
 
 def section_title(section_id: str) -> str:
@@ -181,6 +256,200 @@ def format_seconds(value: float | None) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+def format_duration(value: float | None) -> str:
+    """A length of time for people: "9.5 s" under a minute, "1:12" from a minute; a dash if none."""
+    if value is None:
+        return MISSING
+    if value < 60:
+        return f"{value:.1f} s"
+    return format_seconds(value)
+
+
+def status_view(
+    status: str | None,
+    progress: float | None = None,
+    stage: str | None = None,
+    reason: str | None = None,
+) -> StatusView:
+    """The badge of a conversation's processing status; `shown` only while queued or processing
+    (with the percentage done) and when failed (with the reason)."""
+    status = status or ""
+    if status == "queued":
+        return StatusView(status, "Queued", "gray", 0, stage or "", "", True, False, True)
+    if status == "processing":
+        percent = int(round(min(1.0, max(0.0, progress or 0.0)) * 100))
+        return StatusView(
+            status, f"Processing {percent}%", "blue", percent, stage or "", "", True, False, True
+        )
+    if status == "failed":
+        text = reason or "No reason was recorded."
+        return StatusView(status, "Failed", "red", 0, stage or "", text, False, True, True)
+    return StatusView(status=status, label=status.capitalize())
+
+
+def _ratio(value: float | None) -> str:
+    return MISSING if value is None else f"{value:.2f}"
+
+
+def _percent(value: float | None) -> str:
+    return MISSING if value is None else f"{value * 100:.0f}%"
+
+
+def _count(value, one: str, many: str) -> str:
+    value = int(value or 0)
+    return f"{value} {one if value == 1 else many}"
+
+
+def _wpm(value: float | None) -> str:
+    return MISSING if value is None else f"{value:.0f} wpm"
+
+
+def speech_stats(speech: dict) -> list[SpeechStat]:
+    """The speech metrics of a call (`extra["speech"]`) as labelled values, in reading order."""
+    talk = speech.get("talk_seconds") or {}
+    wpm = speech.get("words_per_minute") or {}
+    overtalk = speech.get("overtalk_count") or 0
+    overtalk_text = _count(overtalk, "time", "times")
+    if overtalk:
+        overtalk_text += f", {format_duration(speech.get('overtalk_seconds') or 0.0)}"
+    dead_air = speech.get("dead_air") or []
+    holds = speech.get("holds") or []
+    hold_text = _count(len(holds), "hold", "holds")
+    if holds:
+        hold_text += f", {format_duration(sum(h.get('seconds') or 0.0 for h in holds))}"
+    return [
+        SpeechStat(
+            "talk_agent", "Agent talk time", format_duration(talk.get("agent")), "seconds speaking"
+        ),
+        SpeechStat(
+            "talk_customer",
+            "Customer talk time",
+            format_duration(talk.get("customer")),
+            "seconds speaking",
+        ),
+        SpeechStat(
+            "talk_to_listen",
+            "Talk-to-listen ratio",
+            _ratio(speech.get("talk_to_listen")),
+            "agent talk time ÷ customer talk time",
+        ),
+        SpeechStat(
+            "silence_share",
+            "Silence",
+            _percent(speech.get("silence_share")),
+            "share of the call nobody speaks",
+        ),
+        SpeechStat(
+            "longest_silence",
+            "Longest silence",
+            format_duration(speech.get("longest_silence")),
+            "longest gap between speech",
+        ),
+        SpeechStat(
+            "dead_air",
+            "Dead air",
+            _count(len(dead_air), "gap", "gaps"),
+            "unannounced silences over 10 s",
+        ),
+        SpeechStat("overtalk", "Overtalk", overtalk_text, "both speaking at once"),
+        SpeechStat(
+            "agent_interruptions",
+            "Agent interruptions",
+            str(int(speech.get("agent_interruptions") or 0)),
+            "agent started while the customer spoke",
+        ),
+        SpeechStat("wpm_agent", "Agent pace", _wpm(wpm.get("agent")), "words per minute"),
+        SpeechStat("wpm_customer", "Customer pace", _wpm(wpm.get("customer")), "words per minute"),
+        SpeechStat(
+            "longest_agent_monologue",
+            "Longest agent monologue",
+            format_duration(speech.get("longest_agent_monologue")),
+            "agent speaking without the customer",
+        ),
+        SpeechStat("holds", "Holds", hold_text, "announced holds"),
+    ]
+
+
+def gap_views(speech: dict) -> list[GapView]:
+    """Dead-air gaps and holds in time order, each with the turn it follows."""
+    gaps = [("dead_air", "Dead air", g) for g in speech.get("dead_air") or []] + [
+        ("hold", "Hold", g) for g in speech.get("holds") or []
+    ]
+    out = []
+    for kind, label, gap in sorted(gaps, key=lambda item: float(item[2].get("start") or 0.0)):
+        start = float(gap.get("start") or 0.0)
+        after = gap.get("after_turn")
+        follows = isinstance(after, int) and after >= 0
+        out.append(
+            GapView(
+                kind=kind,
+                label=label,
+                start=start,
+                time=format_seconds(start),
+                seconds=format_duration(gap.get("seconds")),
+                after=f"after turn #{after + 1}" if follows else "",
+            )
+        )
+    return out
+
+
+def _share(part: float, whole: float) -> int:
+    return int(round(100 * part / whole)) if whole > 0 else 0
+
+
+def redaction_text(count: int, kinds: dict[str, int]) -> str:
+    """ "3 items redacted (2 card, 1 phone)", or "Nothing redacted"."""
+    if not count:
+        return "Nothing redacted"
+    detail = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in kinds.items())
+    text = f"{count} {'item' if count == 1 else 'items'} redacted"
+    return f"{text} ({detail})" if detail else text
+
+
+def call_view(details: dict | None) -> CallView:
+    """A call's analytics panel from `call_details` (an empty panel for None)."""
+    if not details:
+        return CallView()
+    speech = details.get("speech") or {}
+    talk = speech.get("talk_seconds") or {}
+    duration = speech.get("duration") or details.get("duration") or 0.0
+    agent, customer = float(talk.get("agent") or 0.0), float(talk.get("customer") or 0.0)
+    asr = details.get("asr") or {}
+    engine = " · ".join(str(v) for v in (asr.get("engine"), asr.get("model")) if v)
+    mode = details.get("speaker_mode") or ""
+    agent_share = _share(agent, duration)
+    customer_share = _share(customer, duration)
+    return CallView(
+        duration=format_duration(duration) if duration else MISSING,
+        agent_share=agent_share,
+        customer_share=customer_share,
+        silence_share=(
+            int(round(100 * float(speech["silence_share"])))
+            if speech.get("silence_share") is not None
+            else max(0, 100 - agent_share - customer_share)
+        ),
+        talk_ratio=_ratio(speech.get("talk_to_listen")),
+        # The talk-to-listen ratio is the panel's headline, so the grid leaves it out.
+        stats=[st for st in speech_stats(speech) if st.key != "talk_to_listen"] if speech else [],
+        gaps=gap_views(speech) if speech else [],
+        speaker_mode=SPEAKER_MODES.get(mode, mode or MISSING),
+        mono=mode == "mono",
+        asr=engine or MISSING,
+        redactions=int(details.get("redactions") or 0),
+        redaction_text=redaction_text(
+            int(details.get("redactions") or 0), details.get("redaction_kinds") or {}
+        ),
+        role_swaps=int(details.get("role_swaps") or 0),
+        measured=bool(speech),
+        has_audio=bool(details.get("has_audio")),
+    )
+
+
+def audio_path(external_id: str) -> str:
+    """Where the web app serves a call's (redacted) recording."""
+    return f"/api/audio/{quote(external_id, safe='')}"
+
+
 def review_href(external_id: str) -> str:
     """The review page of a conversation."""
     return f"/conversations/{quote(external_id, safe='')}"
@@ -212,8 +481,22 @@ def columns(keys: list[str]) -> list[Column]:
     return [Column(key=k, label=section_title(k)) for k in keys]
 
 
-def conversation_rows(rows: list[dict], keys: list[str]) -> list[ConversationRow]:
-    """`list_conversations` rows shaped for the table."""
+def conversation_rows(
+    rows: list[dict], keys: list[str], statuses: dict[str, dict] | None = None
+) -> list[ConversationRow]:
+    """`list_conversations` rows shaped for the table; `statuses` (`conversation_statuses`) adds
+    the progress of calls being transcribed and the reason of failures."""
+    statuses = statuses or {}
+
+    def state(row: dict) -> StatusView:
+        found = statuses.get(row["conversation"]) or {}
+        return status_view(
+            found.get("status") or row.get("status"),
+            found.get("progress"),
+            found.get("stage"),
+            found.get("reason"),
+        )
+
     return [
         ConversationRow(
             conversation=row["conversation"],
@@ -223,6 +506,7 @@ def conversation_rows(rows: list[dict], keys: list[str]) -> list[ConversationRow
             customer=row.get("customer") or MISSING,
             date=format_date(row.get("started_at")),
             status=row.get("status") or "",
+            state=state(row),
             score=score_cell(row.get("score"), "score", "Score"),
             sections=[score_cell(row.get(k), k, section_title(k)) for k in keys],
         )
@@ -289,17 +573,32 @@ def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int
 
 
 def split_text(text: str, spans: Iterable[tuple[int, int]]) -> list[Segment]:
-    """A turn's text as plain and marked segments; joined back they give the text unchanged."""
+    """A turn's text as plain and marked segments (one per evidence span), with redaction
+    placeholders ("[CARD]") in the plain text split out; joined back they give the text."""
     segments: list[Segment] = []
     cursor = 0
     for start, end in merge_spans(spans, len(text)):
         if start > cursor:
-            segments.append(Segment(text=text[cursor:start]))
+            segments.extend(_placeholders(text[cursor:start]))
         segments.append(Segment(text=text[start:end], mark=True))
         cursor = end
     if cursor < len(text) or not segments:
-        segments.append(Segment(text=text[cursor:]))
+        segments.extend(_placeholders(text[cursor:]))
     return segments
+
+
+def _placeholders(text: str) -> list[Segment]:
+    """Plain `text` as segments with each redaction placeholder on its own."""
+    out: list[Segment] = []
+    cursor = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        if match.start() > cursor:
+            out.append(Segment(text=text[cursor : match.start()]))
+        out.append(Segment(text=match.group(), redaction=True))
+        cursor = match.end()
+    if cursor < len(text) or not out:
+        out.append(Segment(text=text[cursor:]))
+    return out
 
 
 def evidence_spans(view: dict, criterion_id: str) -> dict[int, list[tuple[int, int]]]:
@@ -322,6 +621,8 @@ def turn_views(view: dict, criterion_id: str = "") -> list[TurnView]:
             speaker=t["speaker"],
             label=SPEAKER_LABELS.get(t["speaker"], t["speaker"].capitalize()),
             time=format_seconds(t.get("start")),
+            start=float(t.get("start") or 0.0),
+            seekable=t.get("start") is not None,
             highlighted=bool(merge_spans(spans.get(i, []), len(t["text"]))),
             segments=split_text(t["text"], spans.get(i, [])),
         )

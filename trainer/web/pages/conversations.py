@@ -1,17 +1,25 @@
-"""The conversations list: every conversation with its scores, filtered by agent, channel, score."""
+"""The conversations list: every conversation with its scores, filtered by agent, channel, score.
+
+Calls still being transcribed show their progress (the list polls until they are done); failed
+ones show why.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
-from trainer.services.views import ConversationFilter, list_conversations
+from trainer.services.views import ConversationFilter, conversation_statuses, list_conversations
 from trainer.web import viewmodels as vm
-from trainer.web.layout import error_callout, page, score_badge, testid
+from trainer.web.layout import error_callout, page, score_badge, status_badge, testid
 
 ALL = "__all__"  # the select value meaning "no filter" (Radix selects cannot hold "")
 URL_FILTERS = ("agent", "channel", "min", "max")
+POLL_SECONDS = 2.0
+POLL_LIMIT = 1800
 
 
 class ConversationsState(rx.State):
@@ -28,6 +36,7 @@ class ConversationsState(rx.State):
     total: int = 0
     error: str = ""
     loaded: bool = False
+    _polling: bool = False
 
     @rx.var
     def count(self) -> int:
@@ -69,6 +78,7 @@ class ConversationsState(rx.State):
             with session_scope() as session:
                 rows = list_conversations(session, filters)
                 everything = list_conversations(session) if options else None
+                statuses = conversation_statuses(session)
         except TrainerError as exc:
             self.error = exc.format()
             self.rows = []
@@ -79,8 +89,38 @@ class ConversationsState(rx.State):
             self.channels = sorted({r["channel"] for r in everything if r.get("channel")})
             self.columns = vm.columns(vm.section_keys(everything, vm.ROW_FIELDS))
         keys = [c.key for c in self.columns] or vm.section_keys(rows, vm.ROW_FIELDS)
-        self.rows = vm.conversation_rows(rows, keys)
+        self.rows = vm.conversation_rows(rows, keys, statuses)
         self.loaded = True
+
+    @rx.var
+    def pending(self) -> bool:
+        """Whether a listed call is still queued or being transcribed."""
+        return any(row.state.pending for row in self.rows)
+
+    def _poll(self):
+        """The polling task when a listed call is pending (None otherwise)."""
+        return ConversationsState.poll_status if self.pending else None
+
+    @rx.event(background=True)
+    async def poll_status(self):
+        """Every two seconds, while a listed call is queued or being transcribed, refresh the
+        rows (progress, then the scores once it is done)."""
+        async with self:
+            if self._polling:
+                return
+            self._polling = True
+        try:
+            for _ in range(POLL_LIMIT):
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    if not self.pending:
+                        return
+                    self._refresh(options=True)
+                    if not self.pending:
+                        return
+        finally:
+            async with self:
+                self._polling = False
 
     @rx.event
     def on_load(self):
@@ -94,18 +134,21 @@ class ConversationsState(rx.State):
             self.min_score = params.get("min") or ""
             self.max_score = params.get("max") or ""
         self._refresh(options=True)
+        return self._poll()
 
     @rx.event
     def set_agent(self, agent: str):
         """Show one agent's conversations (ALL for everyone)."""
         self.agent = agent or ALL
         self._refresh()
+        return self._poll()
 
     @rx.event
     def set_channel(self, channel: str):
         """Show one channel's conversations (ALL for every channel)."""
         self.channel = channel or ALL
         self._refresh()
+        return self._poll()
 
     @rx.event
     def set_min_score(self, value: str):
@@ -124,6 +167,7 @@ class ConversationsState(rx.State):
         """Show every conversation."""
         self.agent, self.channel, self.min_score, self.max_score = ALL, ALL, "", ""
         self._refresh()
+        return self._poll()
 
 
 def _select(value: rx.Var, options: rx.Var, everyone: str, on_change, name: str) -> rx.Component:
@@ -220,7 +264,31 @@ def _row(row: rx.Var[vm.ConversationRow]) -> rx.Component:
         rx.table.cell(rx.badge(row.channel, variant="outline", color_scheme="gray")),
         rx.table.cell(row.customer),
         rx.table.cell(rx.text(row.date, white_space="nowrap")),
-        rx.table.cell(score_badge(row.score.text, row.score.tone, custom_attrs=testid("score"))),
+        rx.table.cell(
+            rx.cond(
+                row.state.shown,
+                rx.vstack(
+                    status_badge(row.state),
+                    rx.cond(
+                        row.state.failed,
+                        rx.text(
+                            row.state.reason,
+                            size="1",
+                            color=rx.color("tomato", 11),
+                            max_width="16rem",
+                            overflow="hidden",
+                            text_overflow="ellipsis",
+                            white_space="nowrap",
+                            title=row.state.reason,
+                            custom_attrs=testid("status-reason"),
+                        ),
+                    ),
+                    spacing="1",
+                    align="start",
+                ),
+                score_badge(row.score.text, row.score.tone, custom_attrs=testid("score")),
+            )
+        ),
         rx.foreach(
             row.sections,
             lambda cell: rx.table.cell(

@@ -1,0 +1,75 @@
+"""`trainer demo`: chats and sample calls, teams, scores; a second run transcribes nothing.
+
+Transcription is replaced by a stand-in that stores fixed turns (the real one is tested in
+tests/integration/test_calls.py and takes seconds per call)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+import trainer.services.calls as calls_service
+from trainer.db.models import Team, User
+from trainer.db.repository import find_conversation
+from trainer.db.session import session_scope
+from trainer.services import demo
+
+from ..call_seed import finish_call
+
+
+def fake_transcriber(transcribed: list[str], fail: str | None = None):
+    def transcribe_stored(external_id, *, url=None, score=True, **_):
+        transcribed.append(external_id)
+        with session_scope(url) as session:
+            if external_id == fail:
+                record = find_conversation(session, external_id)
+                record.status, record.status_reason = "failed", "AudioError: broken"
+                return "failed"
+            finish_call(session, external_id)
+        return "ingested"
+
+    return transcribe_stored
+
+
+def test_services_demo_seeds_calls_once_and_scores_them(sqlite_url, monkeypatch):
+    transcribed: list[str] = []
+    files = demo.demo_call_files()
+    assert any(f.name.endswith(".mono.mp3") for f in files)
+    assert all(f.is_file() for f in files)
+    failing = "call-002-internet-outage.stereo"
+    monkeypatch.setattr(calls_service, "transcribe_stored", fake_transcriber(transcribed, failing))
+
+    first = demo.seed_demo()
+    assert first["calls"] == len(files) == len(transcribed)
+    assert first["transcribed"] == len(files) - 1 and first["calls_failed"] == 1
+    with session_scope() as session:
+        ok = find_conversation(session, "call-001-double-charge.stereo")
+        assert ok.status != "failed" and ok.agent.name == "Daniel Brooks"
+        assert ok.evaluations, "a transcribed call is scored"
+        assert not find_conversation(session, failing).evaluations  # nothing to score
+        voice = session.scalar(select(Team).where(Team.name == "Voice Support"))
+        members = {u.name for u in session.scalars(select(User).where(User.team_id == voice.id))}
+        assert {"Daniel Brooks", "Laura Chen", "Nina Patel"} <= members
+        priya = session.scalar(select(User).where(User.name == "Priya Shah"))
+        assert priya.team.name == "Tier 1 North"  # a chat agent who also takes calls
+    assert first["scored"] == first["conversations"] - 1
+
+    # Again: only the failed call is retried; nothing else is transcribed twice.
+    transcribed.clear()
+    monkeypatch.setattr(calls_service, "transcribe_stored", fake_transcriber(transcribed))
+    second = demo.seed_demo()
+    assert transcribed == [failing]
+    assert second["conversations"] == first["conversations"]
+    assert second["calls_failed"] == 0 and second["scored"] == second["conversations"]
+
+    transcribed.clear()
+    demo.seed_demo()
+    assert transcribed == []
+
+
+def test_services_demo_without_calls(sqlite_url, monkeypatch):
+    monkeypatch.setenv("TRAINER_DEMO_CALLS", "0")
+    monkeypatch.setattr(calls_service, "transcribe_stored", fake_transcriber([]))
+    result = demo.seed_demo()
+    assert result["calls"] == 0
+    with session_scope() as session:
+        assert find_conversation(session, "call-001-double-charge.stereo") is None
