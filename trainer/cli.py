@@ -386,8 +386,8 @@ def demo() -> None:
 
     result = seed_demo(progress=lambda msg: err.print(f"[dim]{msg}[/]", highlight=False))
     out.print(
-        f"demo ready: {result['conversations']} conversations, {result['scored']} scored, "
-        f"{result['agents']} agents"
+        f"demo ready: {result['conversations']} conversations ({result.get('calls', 0)} calls), "
+        f"{result['scored']} scored, {result['agents']} agents"
     )
 
 
