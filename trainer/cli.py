@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from trainer.errors import TrainerError
+from trainer.roleplay.cli import app as roleplay_app
 
 app = typer.Typer(help="Trainer: QA and training for customer-service teams.", no_args_is_help=True)
 rubric_app = typer.Typer(help="Check and list rubrics.", no_args_is_help=True)
@@ -23,6 +24,7 @@ eval_app = typer.Typer(help="Measure detectors against human labels.", no_args_i
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(db_app, name="db")
 app.add_typer(eval_app, name="eval")
+app.add_typer(roleplay_app)  # `trainer roleplay` and `trainer scenario ...`
 
 out = Console()
 err = Console(stderr=True)

@@ -80,4 +80,4 @@ class ModelError(TrainerError):
 class ScenarioError(TrainerError):
     """A role-play scenario file, or a role-play attempt, that cannot be used."""
 
-    code = "E600"
+    code = "E800"

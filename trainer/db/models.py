@@ -193,3 +193,32 @@ class CriterionScore(TimestampMixin, Base):
     def na(self) -> bool:
         """True when the criterion did not apply."""
         return self.status == "na"
+
+
+class RoleplayAttempt(TimestampMixin, Base):
+    """One trainee's attempt at a role-play scenario: its live state while it runs, then the
+    outcome, score, mood curve and feedback; the transcript is a `roleplay` conversation."""
+
+    __tablename__ = "roleplay_attempts"
+    __table_args__ = (Index("ix_roleplay_attempts_trainee_scenario", "trainee_id", "scenario_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    scenario_id: Mapped[str] = mapped_column(String(120))
+    scenario_version: Mapped[int] = mapped_column(Integer, default=1)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Float)
+    pass_mark: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column()
+    sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    mood: Mapped[list[Any]] = mapped_column(default=list)
+    feedback: Mapped[list[Any]] = mapped_column(default=list)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    trainee: Mapped[User] = relationship()
+    conversation: Mapped[ConversationRecord | None] = relationship()

@@ -15,6 +15,7 @@ tensors to openai-whisper's module names, so `whisper.load_model(path)` loads it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -23,8 +24,10 @@ import shutil
 import struct
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from trainer.errors import ModelError
 
@@ -131,26 +134,20 @@ def _joined_base_model() -> Path:
     return target
 
 
-class _atomic_file:
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
     """Write to a temporary file beside `path`, renamed into place only when complete."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-        self.file = os.fdopen(fd, "wb")
-        return self.file
-
-    def __exit__(self, exc_type, exc, tb):
-        self.file.close()
-        if exc_type is None:
-            os.chmod(self.tmp, 0o644)  # mkstemp makes it 0600
-            os.replace(self.tmp, self.path)
-        else:
-            os.unlink(self.tmp)
-        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            yield file
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def resolve_ct2_model(model: str | os.PathLike | None) -> Path:
@@ -246,7 +243,7 @@ def _dequantized(variables: dict, name: str):
     return tensor.to(torch.float16)
 
 
-def _convert_state(variables: dict, config: dict) -> tuple[dict, dict]:
+def _convert_state(variables: dict) -> tuple[dict, dict]:
     import torch
 
     def v(name: str):
@@ -341,15 +338,6 @@ def _convert_state(variables: dict, config: dict) -> tuple[dict, dict]:
     return dims, state
 
 
-@dataclass(frozen=True, slots=True)
-class ConvertedModel:
-    """What `convert_ct2_to_openai` wrote."""
-
-    path: Path
-    dims: dict
-    alignment_heads: list[list[int]]
-
-
 def convert_ct2_to_openai(ct2_dir: str | os.PathLike, out_path: str | os.PathLike) -> Path:
     """Write an openai-whisper checkpoint ({"dims", "model_state_dict"}) from a CTranslate2 folder.
 
@@ -377,7 +365,7 @@ def convert_ct2_to_openai(ct2_dir: str | os.PathLike, out_path: str | os.PathLik
         )
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        dims, state = _convert_state(variables, config)
+        dims, state = _convert_state(variables)
     except (KeyError, ValueError, RuntimeError) as exc:
         raise ModelError(
             f"{folder} cannot be converted to openai-whisper ({type(exc).__name__}: {exc})",

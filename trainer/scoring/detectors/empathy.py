@@ -123,7 +123,7 @@ def no_dismissive_language(ctx: ScoringContext, _params) -> Score:
     return scored(
         0.0,
         f"turn {first_index + 1}: dismissive {quote(first_span.text)}"
-        + (f" and {plural(len(hits) - 1, 'more')}" if len(hits) > 1 else ""),
+        + (f" and {len(hits) - 1} more" if len(hits) > 1 else ""),
         spans_evidence(ctx, hits),
         count=len(hits),
     )

@@ -1,10 +1,17 @@
 """faster-whisper (CTranslate2), the default engine: Whisper tiny.en in int8 on the CPU.
 
-Measured on 2 CPU cores with espeak-ng speech (benchmarks/asr_engines_quick.py): beam size 5 keeps
-the real-time factor near 0.04, under the 0.05 target, and is the more accurate setting, so it is
-the default. Silero VAD (shipped inside faster-whisper) is on by default: call channels are mostly
-silence (the other party talking, hold), where Whisper invents text and spends time; the VAD skips
-those stretches and word timestamps are mapped back onto the original timeline.
+Beam size 5 ($TRAINER_ASR_BEAM_SIZE): on 2 CPU cores (33 s of clean espeak-ng speech,
+benchmarks/asr_engines_quick.py) its real-time factor is 0.049 (median of 8; 0.046-0.053) against
+0.037 for greedy decoding, within the 0.05 target, and it is the more accurate (WER 0.108 vs 0.133
+on 4.7 min of six espeak voices at two speeds, 0.40 vs 0.42 with white noise at 10 dB SNR). Set
+TRAINER_ASR_BEAM_SIZE=1 on slower machines.
+
+VAD ("auto"): faster-whisper's Silero VAD only drops silences of 2 s or more. One channel of a
+stereo call is full of such silences (the other party talking, hold): there it cuts the time by a
+fifth to a quarter and stops Whisper inventing words (without it tiny.en writes "Thank you." into
+trailing silence). On continuous speech it removes nothing and only adds its own cost (up to ~10%,
+RTF 0.053 vs 0.047). So "auto" runs it only when at least 10% of the audio lies in quiet stretches
+(below -45 dBFS) of 2.8 s or more; True or False force it.
 """
 
 from __future__ import annotations
@@ -20,30 +27,46 @@ from trainer.speech.engines.base import SAMPLE_RATE, ProgressFn, Segment, Transc
 from trainer.speech.models import DEFAULT_MODEL, PACKAGED_MODELS, resolve_ct2_model
 
 THREADS_ENV = "TRAINER_ASR_THREADS"
+BEAM_SIZE_ENV = "TRAINER_ASR_BEAM_SIZE"
 DEFAULT_THREADS = 2
 DEFAULT_BEAM_SIZE = 5
-DEFAULT_VAD = True
+DEFAULT_VAD = "auto"
+
+# faster-whisper's VAD only drops silences of at least 2 s (VadOptions.min_silence_duration_ms),
+# keeping 0.4 s of padding each side; "auto" runs it only when there are such stretches to drop.
+QUIET_DBFS = -45.0
+MIN_QUIET_RUN_S = 2.8
+MIN_QUIET_SHARE = 0.10
 
 _models: dict[tuple[str, int], object] = {}
 _models_lock = threading.Lock()
 
 
+def _positive_env(name: str, default: int, what: str) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ModelError(
+            f"{name}={raw!r} is not a positive number of {what}",
+            where=name,
+            fix=f"set it to a whole number such as {default}, or unset it (default {default})",
+        )
+    return value
+
+
 def asr_threads() -> int:
     """CPU threads for one transcription: $TRAINER_ASR_THREADS, else 2."""
-    raw = os.environ.get(THREADS_ENV)
-    if not raw:
-        return DEFAULT_THREADS
-    try:
-        threads = int(raw)
-    except ValueError:
-        threads = 0
-    if threads < 1:
-        raise ModelError(
-            f"{THREADS_ENV}={raw!r} is not a positive number of threads",
-            where=THREADS_ENV,
-            fix=f"set it to a whole number such as 2, or unset it (default {DEFAULT_THREADS})",
-        )
-    return threads
+    return _positive_env(THREADS_ENV, DEFAULT_THREADS, "threads")
+
+
+def asr_beam_size() -> int:
+    """Beam size for decoding: $TRAINER_ASR_BEAM_SIZE, else 5 (1 = greedy, faster)."""
+    return _positive_env(BEAM_SIZE_ENV, DEFAULT_BEAM_SIZE, "beams")
 
 
 def mono_samples(samples: np.ndarray) -> np.ndarray:
@@ -58,6 +81,20 @@ def mono_samples(samples: np.ndarray) -> np.ndarray:
     if not np.isfinite(array).all():
         raise AudioError("the audio samples contain NaN or infinite values", where="audio")
     return array
+
+
+def long_silences(audio: np.ndarray) -> float:
+    """The share of `audio` in quiet stretches (below -45 dBFS) of 2.8 s or longer."""
+    frame = SAMPLE_RATE // 50  # 20 ms
+    count = len(audio) // frame
+    if not count:
+        return 0.0
+    power = np.square(audio[: count * frame].reshape(count, frame)).mean(axis=1)
+    quiet = power < 10 ** (QUIET_DBFS / 10)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
+    runs = edges[1::2] - edges[::2]
+    long_runs = runs[runs * frame >= MIN_QUIET_RUN_S * SAMPLE_RATE]
+    return float(long_runs.sum()) / count
 
 
 def _load(folder: Path, threads: int):
@@ -98,23 +135,30 @@ class FasterWhisperEngine:
         model: str | None = None,
         *,
         threads: int | None = None,
-        beam_size: int = DEFAULT_BEAM_SIZE,
-        vad: bool = DEFAULT_VAD,
+        beam_size: int | None = None,
+        vad: bool | str = DEFAULT_VAD,
     ):
         self.folder = resolve_ct2_model(model)
-        self.model_name = (
-            str(model)
-            if model and str(model) in PACKAGED_MODELS
-            else (DEFAULT_MODEL if model is None else str(self.folder))
-        )
+        if model is None or str(model) in PACKAGED_MODELS:
+            self.model_name = str(model or DEFAULT_MODEL)
+        else:
+            self.model_name = str(self.folder)
         self.threads = threads or asr_threads()
-        self.beam_size = beam_size
+        self.beam_size = beam_size or asr_beam_size()
+        if vad not in (True, False, "auto"):
+            raise ModelError(f"vad must be True, False or 'auto', not {vad!r}", where="vad")
         self.vad = vad
         self._model = _load(self.folder, self.threads)
 
     @property
     def multilingual(self) -> bool:
         return bool(self._model.model.is_multilingual)  # type: ignore[attr-defined]
+
+    def use_vad(self, audio: np.ndarray) -> bool:
+        """Whether to run the VAD on `audio`: always, never, or when it has long silences."""
+        if self.vad == "auto":
+            return long_silences(audio) >= MIN_QUIET_SHARE
+        return bool(self.vad)
 
     def transcribe(self, samples: np.ndarray, progress: ProgressFn | None = None) -> Transcript:
         """Transcribe 16 kHz mono float32 samples with word timestamps."""
@@ -128,7 +172,7 @@ class FasterWhisperEngine:
                 language=None if self.multilingual else "en",
                 beam_size=self.beam_size,
                 word_timestamps=True,
-                vad_filter=self.vad,
+                vad_filter=self.use_vad(audio),
             )
             language = info.language or language
             for piece in pieces:  # a generator: decoding happens while we iterate

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import pickle
 import threading
 from pathlib import Path
 
@@ -17,10 +18,13 @@ import numpy as np
 
 from trainer.errors import ModelError
 from trainer.speech.engines.base import SAMPLE_RATE, ProgressFn, Segment, Transcript, Word, engine
-from trainer.speech.engines.faster_whisper import DEFAULT_BEAM_SIZE, asr_threads, mono_samples
+from trainer.speech.engines.faster_whisper import asr_beam_size, asr_threads, mono_samples
 from trainer.speech.models import DEFAULT_MODEL, PACKAGED_MODELS, openai_checkpoint
 
-INSTALL_FIX = "pip install 'trainer[openai-whisper]'"
+# openai-whisper's own metadata pulls in triton (GPU kernels, about 1 GB) on Linux, which the CPU
+# does not need: trainer already depends on its real needs (torch, numba, tiktoken, tqdm,
+# more-itertools), so the package itself goes in without dependencies (as `make setup` does).
+INSTALL_FIX = "pip install --no-deps openai-whisper==20250625 (or run `make setup`)"
 
 _models: dict[str, object] = {}
 _models_lock = threading.Lock()
@@ -59,7 +63,15 @@ def _load(path: Path):
                 checkpoint = torch.load(key, map_location="cpu", weights_only=True)
                 model = whisper.model.Whisper(whisper.model.ModelDimensions(**checkpoint["dims"]))
                 model.load_state_dict(checkpoint["model_state_dict"])  # strict
-            except (RuntimeError, KeyError, TypeError, OSError, EOFError, ValueError) as exc:
+            except (
+                RuntimeError,
+                KeyError,
+                TypeError,
+                OSError,
+                EOFError,
+                ValueError,
+                pickle.UnpicklingError,
+            ) as exc:
                 raise ModelError(
                     f"openai-whisper cannot load the checkpoint {path}: {exc}",
                     where="model",
@@ -126,15 +138,17 @@ class OpenAIWhisperEngine:
         model: str | None = None,
         *,
         threads: int | None = None,
-        beam_size: int | None = DEFAULT_BEAM_SIZE,
+        beam_size: int | None = None,
     ):
         _whisper()  # a clear error before any conversion work
         self.checkpoint = openai_checkpoint(model)
-        self.model_name = DEFAULT_MODEL if model is None else str(model)
-        if model is not None and str(model) not in PACKAGED_MODELS:
+        if model is None or str(model) in PACKAGED_MODELS:
+            self.model_name = str(model or DEFAULT_MODEL)
+        else:
             self.model_name = str(Path(model).expanduser())
         self.threads = threads or asr_threads()
-        self.beam_size = beam_size if beam_size and beam_size > 1 else None
+        beams = beam_size or asr_beam_size()
+        self.beam_size = beams if beams > 1 else None  # None = greedy in openai-whisper
         self._model = _load(self.checkpoint)
 
     def transcribe(self, samples: np.ndarray, progress: ProgressFn | None = None) -> Transcript:
