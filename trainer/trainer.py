@@ -6,9 +6,13 @@ from trainer.web import routes
 from trainer.web.api import api
 from trainer.web.pages import (
     ConversationsState,
+    PracticeAttemptState,
+    PracticeState,
     ReviewState,
     ScorecardState,
     conversations_page,
+    practice_attempt_page,
+    practice_page,
     review_page,
     scorecard_page,
 )
@@ -43,4 +47,16 @@ app.add_page(
     route=routes.SCORECARD,
     title="Scorecard · Trainer",
     on_load=ScorecardState.on_load,
+)
+app.add_page(
+    practice_page,
+    route=routes.PRACTICE,
+    title="Practice · Trainer",
+    on_load=PracticeState.on_load,
+)
+app.add_page(
+    practice_attempt_page,
+    route=routes.PRACTICE_SCENARIO,
+    title="Role-play practice · Trainer",
+    on_load=PracticeAttemptState.on_load,
 )

@@ -20,45 +20,70 @@ from spacy.util import filter_spans
 PATTERN_DIR = Path(__file__).parent / "patterns"
 
 
+TOKEN_GROUP = "__token_patterns__"
+
+
 class PatternBank:
-    """Every named pattern set, compiled for one pipeline."""
+    """Every named pattern set, compiled for one pipeline.
+
+    Phrase lists compile into one PhraseMatcher per file, so a turn is matched only against the
+    files whose sets a detector actually reads (a chat scored with the QA rubric never runs the
+    role-play phrases). Token patterns all share one Matcher: its cost is walking the doc's tokens
+    in Python, which one matcher does once instead of once per file.
+    """
 
     def __init__(self, nlp: Language, directory: Path = PATTERN_DIR) -> None:
         self.nlp = nlp
-        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher = Matcher(nlp.vocab)
-        self.labels: set[str] = set()
+        self.phrase_matchers: dict[str, PhraseMatcher] = {}
+        self.token_matcher = Matcher(nlp.vocab)
+        self.groups_of: dict[str, tuple[str, ...]] = {}
         for path in sorted(directory.glob("*.yaml")):
             self._load_file(path)
 
+    @property
+    def labels(self) -> set[str]:
+        """Every pattern set name."""
+        return set(self.groups_of)
+
     def _load_file(self, path: Path) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for label, spec in data.items():
-            if label in self.labels:
+            if label in self.groups_of:
                 raise ValueError(f"{path.name}: pattern set {label!r} is defined twice")
-            self.labels.add(label)
+            groups = []
             phrases = spec.get("phrases", [])
             if phrases:
-                self.phrase_matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
+                phrase_matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
+                groups.append(path.stem)
             patterns = spec.get("patterns", [])
             if patterns:
-                self.matcher.add(label, patterns)
+                self.token_matcher.add(label, patterns)
+                groups.append(TOKEN_GROUP)
+            self.groups_of[label] = tuple(groups)
+        self.phrase_matchers[path.stem] = phrase_matcher
+
+    def match_group(self, doc: Doc, name: str) -> dict[str, list[Span]]:
+        """Raw matches of one group (a file's phrases, or every token pattern) by set name."""
+        matcher = self.token_matcher if name == TOKEN_GROUP else self.phrase_matchers[name]
+        strings = self.nlp.vocab.strings
+        by_label: dict[str, list[Span]] = defaultdict(list)
+        for match_id, start, end in matcher(doc):
+            by_label[strings[match_id]].append(Span(doc, start, end, label=match_id))
+        return by_label
+
+    @staticmethod
+    def combine(found: list[Span]) -> list[Span]:
+        """Overlapping matches of one set reduced to the longest, in text order."""
+        return sorted(filter_spans(found), key=lambda s: s.start)
 
     def match(self, doc: Doc) -> dict[str, list[Span]]:
         """All matches in a doc grouped by set name, longest span kept where they overlap."""
-        found: dict[str, list[Span]] = defaultdict(list)
-        strings = self.nlp.vocab.strings
-        spans = [
-            Span(doc, start, end, label=strings[match_id])
-            for matcher in (self.phrase_matcher, self.matcher)
-            for match_id, start, end in matcher(doc)
-        ]
-        by_label: dict[str, list[Span]] = defaultdict(list)
-        for span in spans:
-            by_label[span.label_].append(span)
-        for label, group in by_label.items():
-            found[label] = sorted(filter_spans(group), key=lambda s: s.start)
-        return found
+        raw: dict[str, list[Span]] = defaultdict(list)
+        for name in [*self.phrase_matchers, TOKEN_GROUP]:
+            for label, spans in self.match_group(doc, name).items():
+                raw[label].extend(spans)
+        return {label: self.combine(spans) for label, spans in raw.items()}
 
 
 @lru_cache(maxsize=4)

@@ -34,12 +34,31 @@ class ScoringContext:
         return list(self.nlp.pipe(t.text for t in self.turns))
 
     @cached_property
-    def _matches(self) -> list[dict[str, list[Span]]]:
-        return [self.bank.match(doc) for doc in self.docs]
+    def _matches(self) -> dict[tuple[int, str], dict[str, list[Span]]]:
+        return {}
+
+    @cached_property
+    def _combined(self) -> dict[tuple[int, str], list[Span]]:
+        return {}
+
+    def _group(self, index: int, group: str) -> dict[str, list[Span]]:
+        key = (index, group)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._matches[key] = self.bank.match_group(self.docs[index], group)
+        return found
 
     def find(self, index: int, label: str) -> list[Span]:
-        """Spans of pattern set `label` in turn `index`."""
-        return self._matches[index].get(label, [])
+        """Spans of pattern set `label` in turn `index` (each turn is matched on first use)."""
+        key = (index, label)
+        spans = self._combined.get(key)
+        if spans is None:
+            groups = self.bank.groups_of.get(label)
+            if groups is None:
+                raise KeyError(f"no pattern set named {label!r}")
+            raw = [s for g in groups for s in self._group(index, g).get(label, [])]
+            spans = self._combined[key] = self.bank.combine(raw)
+        return spans
 
     def find_all(self, label: str, speaker: str | None = None) -> list[tuple[int, Span]]:
         """(turn index, span) for every match of `label`, optionally in one speaker's turns."""

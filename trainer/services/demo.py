@@ -43,6 +43,9 @@ STAFF = [
     ("Jordan Kim", "reviewer"),
     ("Hana Ito", "hr"),
     ("Alex Admin", "admin"),
+    # New hires who practise role-plays on the practice page.
+    ("Riley Park", "trainee"),
+    ("Noor Haddad", "trainee"),
 ]
 WAITING = ("queued", "processing")
 

@@ -9,6 +9,7 @@ conversation with its evaluation, so it shows up in reviews and scorecards like 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +21,9 @@ from trainer.db.repository import (
     store_conversation,
     store_rubric,
 )
-from trainer.errors import NotFoundError, RubricError, ScenarioError
+from trainer.errors import AudioError, NotFoundError, RubricError, ScenarioError
 from trainer.roleplay.attempt import Attempt
-from trainer.roleplay.loader import find_scenario
+from trainer.roleplay.loader import find_scenario, list_scenarios
 from trainer.roleplay.phrasing import Phraser
 from trainer.roleplay.progress import progress_report
 from trainer.roleplay.results import AttemptResult
@@ -72,6 +73,59 @@ def brief(scenario: Scenario) -> dict:
         "max_turns": scenario.max_turns,
         "pass_mark": scenario.scoring.pass_mark,
     }
+
+
+#: Roles whose people practise role-plays (the trainee selector of the practice page).
+TRAINEE_ROLES: tuple[str, ...] = ("trainee", "agent")
+#: The longest spoken reply the practice page transcribes.
+REPLY_MAX_SECONDS = 120.0
+
+
+def scenario_library() -> list[dict]:
+    """Every shipped scenario's brief plus who the customer is (temperament, description)."""
+    return [
+        {
+            **brief(s),
+            "temperament": s.persona.temperament,
+            "persona": s.persona.description.strip(),
+            "starting_mood": s.persona.mood,
+        }
+        for s in list_scenarios()
+    ]
+
+
+def list_trainees(session: Session) -> list[str]:
+    """Names of the people who practise (role trainee or agent), trainees first, then by name."""
+    users = session.scalars(select(User).where(User.role.in_(TRAINEE_ROLES))).all()
+    return [u.name for u in sorted(users, key=lambda u: (u.role != "trainee", u.name))]
+
+
+def transcribe_reply(path: str | Path, engine_name: str = "faster-whisper") -> str:
+    """A spoken reply (any audio the project decodes: wav, mp3, m4a, webm, ogg) as text.
+
+    AudioError for audio that is not audio, too short, silent, too long, or has no words in it.
+    """
+    from trainer.speech.audio import decode, probe
+    from trainer.speech.engines.base import load_engine
+
+    info = probe(path)
+    if info.duration and info.duration > REPLY_MAX_SECONDS:
+        raise AudioError(
+            f"the reply is {info.duration:.0f} s long; replies of up to "
+            f"{REPLY_MAX_SECONDS:.0f} s are transcribed",
+            where=str(info.path),
+            fix="record a shorter reply",
+        )
+    audio = decode(path, info)
+    transcript = load_engine(engine_name).transcribe(audio.mono())
+    text = " ".join(segment.text.strip() for segment in transcript.segments).strip()
+    if not text:
+        raise AudioError(
+            "no words were recognised in the recording",
+            where=str(info.path),
+            fix="speak closer to the microphone, or type the reply",
+        )
+    return text
 
 
 def _live(row: RoleplayAttempt, attempt: Attempt) -> dict:

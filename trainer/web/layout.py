@@ -44,6 +44,7 @@ def navbar() -> rx.Component:
             rx.spacer(),
             nav_link("Conversations", routes.CONVERSATIONS, "messages-square"),
             nav_link("Scorecard", routes.SCORECARD, "bar-chart-3"),
+            nav_link("Practice", routes.PRACTICE, "graduation-cap"),
             spacing="6",
             align="center",
             max_width="1400px",

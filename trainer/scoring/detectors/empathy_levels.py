@@ -311,18 +311,11 @@ class TurnByTurnContext(ScoringContext):
     ) -> None:
         super().__init__(conversation, nlp)
         self._lazy_docs = _LazyDocs(self.nlp, [t.text for t in self.turns], dict(parsed or {}))
-        self._turn_matches: dict[int, dict[str, list[Span]]] = {}
 
     @property
     def docs(self) -> Sequence[Doc]:  # type: ignore[override]
         """One spaCy doc per turn, each parsed on first use."""
         return self._lazy_docs
-
-    def find(self, index: int, label: str) -> list[Span]:
-        """Spans of pattern set `label` in turn `index` (the turn is matched on first use)."""
-        if index not in self._turn_matches:
-            self._turn_matches[index] = self.bank.match(self.docs[index])
-        return self._turn_matches[index].get(label, [])
 
 
 def empathy_levels_batch(

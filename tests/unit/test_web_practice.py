@@ -1,0 +1,276 @@
+"""The practice pages' states: a whole role-play attempt played through the page's handlers,
+the library, history and progress of a trainee, and spoken replies (upload, recorder route)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import shutil
+import subprocess
+import wave
+
+import numpy as np
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+from starlette.testclient import TestClient
+
+import trainer.trainer  # noqa: F401 - registers the pages (and the practice page's route arg)
+from trainer.db.repository import get_or_create_user
+from trainer.db.session import session_scope
+from trainer.roleplay.attempt import read_script
+from trainer.services import roleplay as rp
+from trainer.web import routes
+from trainer.web.api import TRANSCRIBE_ROUTE, api
+from trainer.web.pages import PracticeAttemptState, PracticeState
+from trainer.web.pages.practice import REPLY_INPUT, transcribe_bytes
+
+from ..conftest import REPO, missing_service
+
+FIXTURES = REPO / "tests" / "fixtures" / "roleplay"
+
+
+def script(name: str) -> list[str]:
+    return read_script((FIXTURES / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+def state(cls: type[rx.State], route: str, url: str | None = None, params: dict | None = None):
+    root = rx.State()
+    root.router = RouterData.from_router_data(
+        {
+            "pathname": route,
+            "asPath": url or route,
+            "query": params or {},
+            "headers": {"origin": "http://t"},
+        }
+    )
+    return root.get_substate(cls.get_full_name().split("."))
+
+
+def attempt_page(scenario: str = "double-charge", trainee: str = "Riley Park"):
+    s = state(
+        PracticeAttemptState,
+        routes.PRACTICE_SCENARIO,
+        f"/practice/{scenario}?trainee={trainee.replace(' ', '+')}",
+        {"scenario_id": scenario},
+    )
+    s.on_load()
+    return s
+
+
+def play(s, lines: list[str]) -> None:
+    for line in lines:
+        if s.ended:
+            break
+        s.send({"reply": line})
+
+
+def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(samples.astype("<i2").tobytes())
+    return buffer.getvalue()
+
+
+def test_web_practice_attempt_starts_with_brief_opening_and_mood(sqlite_url):
+    s = attempt_page()
+    assert s.error == "" and s.found
+    assert s.title == "Charged twice for one order"
+    assert s.trainee == "Riley Park"
+    assert s.home_href == "/practice?trainee=Riley+Park"
+    assert s.customer == "Dana Ruiz" and s.pass_mark > 0
+    assert [b.speaker for b in s.bubbles] == ["customer"]
+    assert "charged me" in s.bubbles[0].text
+    assert s.mood.value == 7 and s.mood.tone == "red"
+    assert s.moods == [{"reply": 0, "mood": 7}]
+    assert not s.ended
+
+
+def test_web_practice_good_script_resolves_passes_and_is_stored(sqlite_url):
+    s = attempt_page()
+    moods = []
+    for line in script("double-charge.good"):
+        s.send({"reply": line})
+        moods.append(s.mood.value)
+        if s.ended:
+            break
+    assert s.ended and s.outcome == "resolved" and s.outcome_label == "Resolved"
+    assert s.passed and float(s.score.text) >= s.pass_mark
+    assert moods[0] < 7 and moods[-1] <= 2  # the meter follows the customer calming down
+    assert [p["mood"] for p in s.moods][0] == 7 and len(s.moods) == len(moods) + 1
+    assert {b.speaker for b in s.bubbles} == {"customer", "agent"}
+    assert s.bubbles[1].mine and not s.bubbles[0].mine
+    assert {c.key for c in s.sections} >= {"empathy", "resolution"}
+    with session_scope() as session:
+        attempts = rp.list_attempts(session, "Riley Park")
+    assert [(a["scenario"], a["outcome"], a["passed"]) for a in attempts] == [
+        ("double-charge", "resolved", True)
+    ]
+    # Sending after the end does nothing.
+    s.send({"reply": "Hello?"})
+    assert s.error == ""
+
+
+def test_web_practice_poor_script_customer_leaves_with_feedback(sqlite_url):
+    s = attempt_page(trainee="Noor Haddad")
+    play(s, script("double-charge.poor"))
+    if not s.ended:
+        s.finish()
+    assert s.outcome == "customer_left" and s.outcome_tone == "red"
+    assert not s.passed
+    assert s.feedback and s.feedback[0].where == "Turn 1"
+    assert any(f.better_reply for f in s.feedback)
+    assert not any(f.message.lower().startswith("turn ") for f in s.feedback)
+    assert s.mood.value == 10
+
+
+def test_web_practice_finish_ends_early_and_restart_starts_again(sqlite_url):
+    s = attempt_page()
+    s.send({"reply": "   "})  # blank replies are ignored
+    assert len(s.bubbles) == 1
+    s.send({"reply": script("double-charge.good")[0]})
+    first = s.attempt_id
+    s.finish()
+    assert s.ended and s.outcome == "unresolved" and not s.passed
+    s.restart()
+    assert not s.ended and s.attempt_id != first and len(s.bubbles) == 1
+
+
+def test_web_practice_unknown_scenario_shows_an_error(sqlite_url):
+    s = attempt_page("no-such-scenario")
+    assert not s.found and s.loaded
+    assert "no scenario with id 'no-such-scenario'" in s.error
+
+
+def test_web_practice_without_trainee_uses_the_first_trainee(sqlite_url):
+    with session_scope() as session:
+        get_or_create_user(session, "Sam Lee", "agent")
+        get_or_create_user(session, "Noor Haddad", "trainee")
+        get_or_create_user(session, "Jordan Kim", "reviewer")
+    s = state(
+        PracticeAttemptState, routes.PRACTICE_SCENARIO, "/practice/late-delivery",
+        {"scenario_id": "late-delivery"},
+    )  # fmt: skip
+    s.on_load()
+    assert s.trainee == "Noor Haddad"
+
+
+def test_web_practice_library_history_and_progress(sqlite_url):
+    played = attempt_page()
+    play(played, script("double-charge.good"))
+    played.restart()
+    play(played, script("double-charge.poor"))
+    if not played.ended:
+        played.finish()
+    with session_scope() as session:
+        get_or_create_user(session, "Sam Lee", "agent")
+        get_or_create_user(session, "Jordan Kim", "reviewer")
+    p = state(PracticeState, routes.PRACTICE, "/practice?trainee=Riley+Park")
+    p.on_load()
+    assert p.error == ""
+    assert p.trainees == ["Riley Park", "Sam Lee"]  # trainees first; no reviewers
+    assert p.trainee == "Riley Park"
+    assert len(p.cards) == len(rp.scenario_library()) == 10
+    card = next(c for c in p.cards if c.id == "double-charge")
+    assert card.passed and card.attempts == 2
+    assert card.best.text == "100" and card.latest.text != card.best.text
+    assert card.href == "/practice/double-charge?trainee=Riley+Park"
+    assert card.customer == "Dana Ruiz" and "Empathy" in card.skills
+    other = next(c for c in p.cards if c.id == "late-delivery")
+    assert not other.passed and other.best.text == "—"
+    assert (p.attempts, p.passed_attempts, p.scenarios_passed) == (2, 1, 1)
+    assert [r.outcome for r in p.history] == ["customer_left", "resolved"]  # newest first
+    assert p.history[1].title == "Charged twice for one order"
+    assert [row["label"] for row in p.chart] == ["#1", "#2"]
+    assert p.chart[0]["empathy"] > p.chart[1]["empathy"]
+    assert "empathy" in [line.key for line in p.skill_lines]
+
+    p.select_trainee("Sam Lee")
+    assert p.trainee == "Sam Lee" and p.history == [] and p.chart == []
+    assert not any(c.passed for c in p.cards)
+
+
+def test_web_practice_library_without_trainees_still_lists_scenarios(sqlite_url):
+    p = state(PracticeState, routes.PRACTICE)
+    p.on_load()
+    assert p.error == "" and p.trainees == [] and p.trainee == ""
+    assert len(p.cards) == 10 and p.history == []
+
+
+def test_web_practice_transcribe_rejects_silence_empty_and_junk(sqlite_url):
+    text, error = transcribe_bytes(wav_bytes(np.zeros(16_000 * 2, dtype=np.int16)), ".wav")
+    assert text == "" and "silent" in error
+    text, error = transcribe_bytes(wav_bytes(np.full(1600, 2000, dtype=np.int16)), ".wav")
+    assert text == "" and "half a second" in error
+    assert transcribe_bytes(b"", ".webm")[1].startswith("The file is empty")
+    text, error = transcribe_bytes(b"this is not audio at all" * 40, ".wav")
+    assert text == "" and error
+    assert "/tmp" not in error and "trainer-reply" not in error
+
+
+def test_web_practice_transcribe_route_answers_json(sqlite_url):
+    client = TestClient(api)
+    silent = wav_bytes(np.zeros(16_000, dtype=np.int16))
+    response = client.post(TRANSCRIBE_ROUTE, content=silent, headers={"content-type": "audio/wav"})
+    assert response.status_code == 422
+    assert "silent" in response.json()["detail"]
+    assert client.get(TRANSCRIBE_ROUTE).status_code == 405
+
+
+@pytest.fixture(scope="module")
+def spoken_reply(tmp_path_factory) -> bytes:
+    """A short spoken reply (espeak-ng), as WAV bytes."""
+    if shutil.which("espeak-ng") is None:
+        missing_service("espeak-ng is not installed (apt-get install espeak-ng)")
+    path = tmp_path_factory.mktemp("speech") / "reply.wav"
+    text = "I am so sorry about the double charge. I will refund it today."
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    return path.read_bytes()
+
+
+def test_web_practice_upload_transcribes_into_the_reply_box(sqlite_url, spoken_reply):
+    s = attempt_page()
+
+    class Upload:
+        name = "my reply.wav"
+        filename = "my reply.wav"
+
+        async def read(self):
+            return spoken_reply
+
+    async def run():
+        return [event async for event in s.transcribe_upload([Upload()])]
+
+    events = asyncio.run(run())
+    assert not s.transcribing and s.voice_error == ""
+    assert "Transcribed my reply.wav" in s.voice_note
+    set_value = events[-1]
+    assert isinstance(set_value, rx.event.EventSpec)
+    args = {name._js_expr: value._js_expr for name, value in set_value.args}
+    assert REPLY_INPUT.replace("-", "_") in args["ref"]
+    assert "refund" in args["value"].lower()
+
+
+def test_web_practice_transcribe_route_returns_text(sqlite_url, spoken_reply):
+    response = TestClient(api).post(
+        TRANSCRIBE_ROUTE, content=spoken_reply, headers={"content-type": "audio/wav"}
+    )
+    assert response.status_code == 200, response.text
+    assert "sorry" in response.json()["text"].lower()
+
+
+def test_web_practice_recorder_callbacks(sqlite_url):
+    s = attempt_page()
+    s.recording_started({"error": "The microphone is not available (NotAllowedError)"})
+    assert not s.recording and "microphone" in s.voice_error
+    s.recording_started({"recording": True})
+    assert s.recording and s.voice_error == "" and "Recording" in s.voice_note
+    s.stop_recording()
+    assert s.transcribing and not s.recording
+    s.recording_transcribed({"error": "the recording is silent"})
+    assert not s.transcribing and s.voice_error == "the recording is silent"
+    event = s.recording_transcribed({"text": "Hello Dana"})
+    assert s.voice_error == "" and event is not None
