@@ -42,12 +42,16 @@ DEFAULT_OUT = HERE / "calls"
 TOOLS = ("espeak-ng", "sox", "ffmpeg")
 SPEAKERS = ("agent", "customer")
 CHANNEL = {"agent": 0, "customer": 1}  # 0 = left, 1 = right
+# espeak-ng voice settings: voice name (+variant), speed in words per minute, optional pitch
+# (0-99) and word_gap (units of 10 ms). Note: espeak-ng 1.51 ignores a variant after "en-gb"
+# ("en-gb+f3" sounds like plain "en-gb"); write British English as "en+f3" instead.
 DEFAULT_VOICES = {
-    "agent": {"voice": "en-us+m3", "speed": 160},
-    "customer": {"voice": "en-gb+f3", "speed": 150},
+    "agent": {"voice": "en-us+m3", "speed": 160, "word_gap": 2},
+    "customer": {"voice": "en-us+f2", "speed": 150, "pitch": 40, "word_gap": 2},
 }
 GAP_RANGE = (0.4, 1.0)  # seconds of silence between turns unless a line says otherwise
-LEAD_IN = 0.5  # silence before the first line and after the last
+LEAD_IN = 1.0  # silence before the first line (ASR tends to clip a call's very first word)
+LEAD_OUT = 0.5  # silence after the last line
 LINE_PEAK = 0.5  # each line is scaled to this peak, so the mono sum of two lines cannot clip
 TRIM_THRESHOLD = 0.01  # fraction of full scale that counts as speech when trimming
 TRIM_MARGIN = 0.03  # seconds kept either side of the trimmed speech
@@ -225,7 +229,7 @@ def place_lines(script: CallScript, workdir: Path) -> list[Placed]:
 
 def mix(placed: list[Placed]) -> tuple[np.ndarray, np.ndarray]:
     """The left (agent) and right (customer) channels of the whole call."""
-    length = round((max(p.end for p in placed) + LEAD_IN) * RATE)
+    length = round((max(p.end for p in placed) + LEAD_OUT) * RATE)
     channels = np.zeros((2, length), dtype=np.float32)
     for item in placed:
         start = round(item.start * RATE)
