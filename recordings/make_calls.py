@@ -131,9 +131,11 @@ def load_script(path: Path) -> CallScript:
             raise CallScriptError(f"{path.name}: line {number} needs a speaker and text")
         gap = raw.get("gap")
         lines.append(Line(raw["speaker"], " ".join(str(raw["text"]).split()), gap))
-    voices = {
-        who: {**DEFAULT_VOICES[who], **(data.get("voices") or {}).get(who, {})} for who in SPEAKERS
-    }
+    # A voice given in the script replaces the default whole (no pitch leaks in from the default).
+    voices = {who: (data.get("voices") or {}).get(who) or DEFAULT_VOICES[who] for who in SPEAKERS}
+    for who, voice in voices.items():
+        if not isinstance(voice, dict) or not voice.get("voice") or not voice.get("speed"):
+            raise CallScriptError(f"{path.name}: the {who} voice needs 'voice' and 'speed'")
     formats = tuple(dict.fromkeys([*STANDARD_FORMATS, *data.get("formats", [])]))
     for fmt in formats:
         layout, _, ext = fmt.partition(".")
