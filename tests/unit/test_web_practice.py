@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import wave
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -244,7 +245,9 @@ def test_web_practice_upload_transcribes_into_the_reply_box(sqlite_url, spoken_r
     async def run():
         return [event async for event in s.transcribe_upload([Upload()])]
 
-    events = asyncio.run(run())
+    # A fresh thread has no event loop, whatever an earlier test (Playwright) left in this one.
+    with ThreadPoolExecutor(1) as pool:
+        events = pool.submit(asyncio.run, run()).result()
     assert not s.transcribing and s.voice_error == ""
     assert "Transcribed my reply.wav" in s.voice_note
     set_value = events[-1]

@@ -204,9 +204,9 @@ def playback_path(external_id: str, url: str | None = None) -> Path | None:
 def swap_roles(external_id: str, url: str | None = None) -> dict:
     """Swap agent and customer on a call (a reviewer's fix for a wrong mono attribution), then
     recompute its speech analytics and re-score it. Returns the new speech metrics."""
-    from trainer.speech.engines.base import Word
+    from trainer.conversation import Turn
     from trainer.speech.metrics import measure
-    from trainer.speech.speakers import SpeakerTurn
+    from trainer.speech.pipeline import stored_speaker_turns
 
     swap = {"agent": "customer", "customer": "agent"}
     with session_scope(url) as session:
@@ -217,11 +217,12 @@ def swap_roles(external_id: str, url: str | None = None) -> dict:
             raise TrainerError(f"call {external_id!r} is still being transcribed")
         for turn in record.turns:
             turn.speaker = swap.get(turn.speaker, turn.speaker)
-        timed = [
-            SpeakerTurn(t.speaker, [Word(w, a, b) for w, a, b in t.words or []])
-            for t in record.turns
-            if t.words
-        ]
+        timed = stored_speaker_turns(
+            [
+                Turn(t.speaker, t.text, t.start, t.end, tuple(map(tuple, t.words or ())))
+                for t in record.turns
+            ]
+        )
         metrics = measure(timed, record.duration_seconds or 0.0).as_dict()
         swaps = int((record.extra or {}).get("role_swaps", 0)) + 1
         record.extra = {**(record.extra or {}), "speech": metrics, "role_swaps": swaps}

@@ -218,7 +218,8 @@ def process_call(
     if progress:
         progress(0.92, "redacting personal data")
     turns, redactions = _redact_turns(speaker_turns)
-    metrics = measure(speaker_turns, audio.duration)
+    # Measured on the stored (redacted) words, so a later recompute (a role swap) agrees exactly.
+    metrics = measure(stored_speaker_turns(turns), audio.duration)
     meta = dict(metadata or {})
     meta.update(
         {
@@ -253,3 +254,8 @@ def process_call(
 def words_from(turn: Turn) -> list[Word]:
     """A stored turn's words as Word objects."""
     return [Word(text, start, end) for text, start, end in turn.words]
+
+
+def stored_speaker_turns(turns: list[Turn]) -> list[SpeakerTurn]:
+    """Timed turns rebuilt from stored words (what speech analytics are measured on)."""
+    return [SpeakerTurn(t.speaker, words_from(t)) for t in turns if t.words]
