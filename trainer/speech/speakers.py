@@ -86,7 +86,10 @@ def _voice_encoder():
 def _pieces(words: list[Word]) -> list[list[Word]]:
     pieces: list[list[Word]] = []
     for word in words:
-        if pieces and word.start - pieces[-1][-1].end < _SPLIT_GAP:
+        last = pieces[-1][-1] if pieces else None
+        # Whisper stretches a word's end over the pause after it, so a sentence end is also a
+        # place where the other voice may start.
+        if last and word.start - last.end < _SPLIT_GAP and not last.text.endswith((".", "?", "!")):
             pieces[-1].append(word)
         else:
             pieces.append([word])
@@ -105,10 +108,14 @@ def _cluster_two(embeddings: np.ndarray) -> np.ndarray:
 
 def mono_turns(samples: np.ndarray, transcript: Transcript) -> list[SpeakerTurn]:
     """Turns of a mono call: embed each stretch of speech, cluster into two voices."""
-    words = words_of(transcript)
-    if not words:
+    if not words_of(transcript):
         return []
-    pieces = _pieces(words)
+    # Whisper's segments often end where the other voice starts: never embed across them.
+    pieces = [
+        piece
+        for segment in transcript.segments
+        for piece in _pieces([w for w in segment.words if w.text.strip()])
+    ]
     long_enough = [i for i, p in enumerate(pieces) if p[-1].end - p[0].start >= _MIN_EMBED_SECONDS]
     encoder = _voice_encoder()
     embeddings = []

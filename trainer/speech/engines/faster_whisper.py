@@ -167,6 +167,11 @@ class FasterWhisperEngine:
         segments: list[Segment] = []
         language = "en"
         if len(audio):
+            # Whisper falls back to sampling on hard passages (digit readouts); a fixed seed makes
+            # the same call give the same transcript every time.
+            import ctranslate2
+
+            ctranslate2.set_random_seed(0)
             pieces, info = self._model.transcribe(  # type: ignore[attr-defined]
                 audio,
                 language=None if self.multilingual else "en",

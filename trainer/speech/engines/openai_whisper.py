@@ -162,6 +162,7 @@ class OpenAIWhisperEngine:
         language = "en"
         if len(audio):
             options: dict = {"beam_size": self.beam_size}
+            torch.manual_seed(0)  # sampling fallback on hard passages, made repeatable
             if self.beam_size:
                 options["best_of"] = self.beam_size
             with _run_lock, _progress_reported(progress) as verbose:
