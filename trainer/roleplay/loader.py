@@ -15,6 +15,7 @@ from trainer.roleplay.reactions import RULES
 from trainer.roleplay.schema import LINE_FIELDS, LineSet, Scenario, line_text, placeholders
 from trainer.roleplay.scoring import build_rubric
 from trainer.scoring.detectors.roleplay import Check
+from trainer.validation import coded_validation_error
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -29,10 +30,6 @@ _FIXES = {
 }
 
 
-def _location(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     """Validate scenario data; ScenarioError naming the source, the path inside it and a fix."""
     if not isinstance(data, dict):
@@ -44,14 +41,7 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        more = len(exc.errors()) - 1
-        if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise ScenarioError(
-            message, where=f"{source}: {_location(first['loc'])}", fix=_FIXES.get(first["type"])
-        ) from None
+        raise coded_validation_error(exc, source, ScenarioError, _FIXES) from None
     scenario._source = source
     _check_references(scenario, source)
     build_rubric(scenario)

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from trainer.errors import RubricError, UnknownDetectorError
+from trainer.validation import coded_validation_error
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 
@@ -126,10 +127,6 @@ class Rubric(_Strict):
         return hashlib.sha256(raw).hexdigest()
 
 
-def _format_location(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
 _FIXES = {
     "missing": "add this field",
     "extra_forbidden": "remove it or check its spelling",
@@ -153,16 +150,7 @@ def parse_rubric(data: Any, source: str = "<rubric>") -> Rubric:
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        more = len(exc.errors()) - 1
-        if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise RubricError(
-            message,
-            where=f"{source}: {_format_location(first['loc'])}",
-            fix=_FIXES.get(first["type"]),
-        ) from None
+        raise coded_validation_error(exc, source, RubricError, _FIXES) from None
     _check_detectors(rubric, source)
     return rubric
 
