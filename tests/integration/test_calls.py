@@ -73,10 +73,7 @@ def test_calls_stereo_is_transcribed_attributed_and_scored(calls):
     assert [t["speaker"] for t in view["turns"]] == [s for s, *_ in timeline]
     text = " ".join(t["text"] for t in view["turns"]).lower()
     assert "bluebird bank" in text and "refunded" in text
-    # The target is 90% of words; on this synthetic two-voice call the stored attribution
-    # measures 86-100% depending on how tiny.en segments the digit readout (see closing note),
-    # so the test holds the line at 85% rather than pass by luck.
-    assert attribution(view, timeline) >= 0.855
+    assert attribution(view, timeline) >= 0.95  # the stereo target
     for turn in view["turns"]:
         times = [w[1] for w in turn["words"]]
         assert times == sorted(times) and turn["start"] <= times[0]
@@ -86,10 +83,9 @@ def test_calls_mono_speakers_from_voices(calls):
     _, timeline, _ = calls
     view = show("dana.mono")
     assert view["status"] == "scored"
-    # The target is 90% of words; on this synthetic two-voice call the stored attribution
-    # measures 86-100% depending on how tiny.en segments the digit readout (see closing note),
-    # so the test holds the line at 85% rather than pass by luck.
-    assert attribution(view, timeline) >= 0.85
+    # The mono target. Voices are told apart from the audio under each word, so how
+    # tiny.en happens to segment the digit readout no longer moves words between speakers.
+    assert attribution(view, timeline) >= 0.90
     assert view["turns"][0]["speaker"] == "agent"  # the greeter is the agent
 
 

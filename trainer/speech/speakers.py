@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from trainer.speech.engines.base import SAMPLE_RATE, Transcript, Word
-
-# A pause this long inside one speaker's speech splits it into separate pieces for embedding.
-_SPLIT_GAP = 0.35
-_MIN_EMBED_SECONDS = 0.4
+from trainer.speech.engines.base import Transcript, Word
 
 
 @dataclass
@@ -74,76 +69,15 @@ def stereo_turns(left: Transcript, right: Transcript) -> list[SpeakerTurn]:
     return group_turns(labelled)
 
 
-@lru_cache(maxsize=1)
-def _voice_encoder():
-    import torch
-    from resemblyzer import VoiceEncoder
-
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-    return VoiceEncoder("cpu", verbose=False)
-
-
-def _pieces(words: list[Word]) -> list[list[Word]]:
-    pieces: list[list[Word]] = []
-    for word in words:
-        last = pieces[-1][-1] if pieces else None
-        # Whisper stretches a word's end over the pause after it, so a sentence end is also a
-        # place where the other voice may start.
-        if last and word.start - last.end < _SPLIT_GAP and not last.text.endswith((".", "?", "!")):
-            pieces[-1].append(word)
-        else:
-            pieces.append([word])
-    return pieces
-
-
-def _cluster_two(embeddings: np.ndarray) -> np.ndarray:
-    """Two clusters by cosine similarity (agglomerative, average linkage)."""
-    from sklearn.cluster import AgglomerativeClustering
-
-    if len(embeddings) < 2:
-        return np.zeros(len(embeddings), dtype=int)
-    model = AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average")
-    return model.fit_predict(embeddings)
-
-
 def mono_turns(samples: np.ndarray, transcript: Transcript) -> list[SpeakerTurn]:
-    """Turns of a mono call: embed each stretch of speech, cluster into two voices."""
-    if not words_of(transcript):
+    """Turns of a mono call: each word takes the voice heard under it (see diarization.py)."""
+    from trainer.speech.diarization import voice_labels
+
+    words = words_of(transcript)
+    if not words:
         return []
-    # Whisper's segments often end where the other voice starts: never embed across them.
-    pieces = [
-        piece
-        for segment in transcript.segments
-        for piece in _pieces([w for w in segment.words if w.text.strip()])
-    ]
-    long_enough = [i for i, p in enumerate(pieces) if p[-1].end - p[0].start >= _MIN_EMBED_SECONDS]
-    encoder = _voice_encoder()
-    embeddings = []
-    for i in long_enough:
-        start = int(pieces[i][0].start * SAMPLE_RATE)
-        end = int(pieces[i][-1].end * SAMPLE_RATE)
-        embeddings.append(encoder.embed_utterance(samples[start:end]))
-    labels: dict[int, int] = {}
-    if embeddings:
-        for i, label in zip(long_enough, _cluster_two(np.stack(embeddings)), strict=True):
-            labels[i] = int(label)
-    # Short pieces ("yes", "okay") take the voice of the nearest embedded piece in time.
-    embedded = sorted(labels)
-    labelled: list[tuple[str, Word]] = []
-    for i, piece in enumerate(pieces):
-        if i in labels:
-            label = labels[i]
-        elif embedded:
-            label = labels[min(embedded, key=lambda j: _gap(pieces[i], pieces[j]))]
-        else:
-            label = 0
-        labelled.extend((f"S{label}", w) for w in piece)
-    return group_turns(labelled)
-
-
-def _gap(a: list[Word], b: list[Word]) -> float:
-    """Seconds between two pieces of speech (0 when they touch or overlap)."""
-    return max(0.0, b[0].start - a[-1].end, a[0].start - b[-1].end)
+    voices = voice_labels(samples)
+    return group_turns([(f"S{voices.label_word(w)}", w) for w in words])
 
 
 def assign_roles(turns: list[SpeakerTurn], stereo_agent: str | None = None) -> list[SpeakerTurn]:
