@@ -3,6 +3,7 @@ real-time factor and peak memory per engine, and their speed ratio.
 
     .venv/bin/python benchmarks/asr.py [--calls recordings/calls] [--only stereo|mono]
     .venv/bin/python benchmarks/asr.py --long-call 7200   # memory on a synthetic 2-hour call
+    .venv/bin/python benchmarks/asr.py --long-call 7200 --long-layout mono --engines faster-whisper
 
 Each transcription runs in its own process (`trainer eval asr --json`), so peak memory is that
 engine's alone.
@@ -54,7 +55,7 @@ def sample_calls(folder: Path, only: str | None) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def long_call(seconds: float, folder: Path) -> tuple[Path, Path]:
+def long_call(seconds: float, folder: Path, layout: str = "stereo") -> tuple[Path, Path]:
     """A call of `seconds` made by repeating the first sample call (and its reference)."""
     import wave
 
@@ -62,10 +63,10 @@ def long_call(seconds: float, folder: Path) -> tuple[Path, Path]:
     from trainer.speech.audio import SAMPLE_RATE, decode
 
     stm = sorted((ROOT / "recordings" / "calls").glob("*.stm"))[0]
-    audio = decode(stm.with_name(f"{stm.stem}.stereo.opus"))
+    audio = decode(stm.with_name(f"{stm.stem}.{layout}.{'opus' if layout == 'stereo' else 'mp3'}"))
     lines = read_stm(stm)
     repeats = int(seconds // audio.duration) + 1
-    out = folder / "long.wav"
+    out = folder / f"long.{layout}.wav"
     with wave.open(str(out), "wb") as handle:
         handle.setnchannels(audio.samples.shape[0])
         handle.setsampwidth(2)
@@ -92,10 +93,13 @@ def main() -> None:
     parser.add_argument("--only", choices=["stereo", "mono"])
     parser.add_argument("--engines", nargs="+", default=ENGINES)
     parser.add_argument("--long-call", type=float, metavar="SECONDS")
+    parser.add_argument(
+        "--long-layout", choices=["stereo", "mono"], default="stereo", help="for --long-call"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pairs = (
-            [long_call(args.long_call, Path(tmp))]
+            [long_call(args.long_call, Path(tmp), args.long_layout)]
             if args.long_call
             else sample_calls(args.calls, args.only)
         )

@@ -3,7 +3,13 @@
 import pytest
 
 from trainer.errors import DatasetError
-from trainer.evaluation.asr import StmLine, read_stm, speaker_accuracy, word_error_rate
+from trainer.evaluation.asr import (
+    StmLine,
+    read_stm,
+    role_accuracy,
+    speaker_accuracy,
+    word_error_rate,
+)
 
 
 def test_evaluation_asr_reads_stm(tmp_path):
@@ -46,3 +52,21 @@ def test_evaluation_asr_speaker_accuracy_uses_the_best_label_mapping():
     half = [("S0", 0.1, 0.9), ("S1", 1.1, 1.9), ("S0", 3.1, 3.9), ("S0", 4.1, 4.9)]
     assert speaker_accuracy(reference, half) == 0.75
     assert speaker_accuracy(reference, []) == 0.0
+
+
+def test_evaluation_asr_role_accuracy_does_not_relabel():
+    reference = [
+        StmLine("c", "1", "agent", 0.0, 2.0, "a b"),
+        StmLine("c", "2", "customer", 3.0, 5.0, "c d"),
+    ]
+    swapped = [
+        ("customer", 0.1, 0.9),
+        ("customer", 1.1, 1.9),
+        ("agent", 3.1, 3.9),
+        ("agent", 4.1, 4.9),
+    ]
+    assert role_accuracy(reference, swapped) == 0.0
+    right = [("agent", 0.1, 1.9), ("customer", 3.1, 3.9), ("agent", 4.1, 4.9)]
+    assert role_accuracy(reference, right) == 0.75
+    named_otherwise = [StmLine("c", "1", "spk1", 0.0, 2.0, "a b")]
+    assert role_accuracy(named_otherwise, right) is None

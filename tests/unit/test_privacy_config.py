@@ -29,11 +29,15 @@ def test_default_is_every_kind():
     assert (
         Redactor().kinds
         == ALL_KINDS
-        == frozenset({"card", "cvv", "national_id", "phone", "email", "address", "dob"})
+        == frozenset(
+            {"card", "cvv", "expiry", "pin", "national_id", "phone", "email", "address", "dob"}
+        )
     )
     assert {k.placeholder for k in KINDS.values()} == {
         "[CARD]",
         "[CVV]",
+        "[EXPIRY]",
+        "[PIN]",
         "[SSN]",
         "[PHONE]",
         "[EMAIL]",

@@ -103,6 +103,30 @@ CASES = [
     ("ship it to 12 rose court", "12 rose court", "address"),
     ("3 Elm Way", "3 Elm Way", "address"),
     ("PO Box 4471", "PO Box 4471", "address"),
+    # card read digit by digit, with the homophones ASR writes for lone digits
+    (
+        "my card number is for two for two, for two for two, for two for two, for two for two",
+        "for two for two, for two for two, for two for two, for two for two",
+        "card",
+    ),
+    (
+        "it's four two four two, for two four two, four two for two, four to four two",
+        "four two four two, for two four two, four two for two, four to four two",
+        "card",
+    ),
+    ("I paid for two for two months", None, None),
+    ("it went from one to two to three to four to five to six to seven to eight", None, None),
+    # PINs, passcodes, one-time codes
+    ("my PIN is one two three four", "one two three four", "pin"),
+    ("the code we sent you is 482913", "482913", "pin"),
+    ("your one-time passcode is 4 8 2 9 1 3", "4 8 2 9 1 3", "pin"),
+    ("the order PIN is not needed, order 4821", None, None),
+    # card expiry dates
+    ("the expiry date is 04/27", "04/27", "expiry"),
+    ("it expires oh four twenty seven", "oh four twenty seven", "expiry"),
+    ("valid thru April 2027", "April 2027", "expiry"),
+    ("expiry is April twenty twenty seven", "April twenty twenty seven", "expiry"),
+    ("delivery in April 2027", None, None),
     # date of birth
     (
         "date of birth is third of March nineteen fifty one",

@@ -141,3 +141,27 @@ def test_speech_audio_too_long(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_MAX_CALL_HOURS", "0.0005")  # 1.8 s
     with pytest.raises(AudioError, match="over the .* h limit"):
         probe(path)
+
+
+def test_speech_audio_buffer_grows_past_the_announced_duration():
+    from trainer.speech.audio import _SampleBuffer
+
+    rng = np.random.default_rng(1)
+    blocks = [rng.integers(-3000, 3000, (2, 1024), dtype=np.int16) for _ in range(40)]
+    buffer = _SampleBuffer(2, seconds=0.0)  # a container that announced no duration
+    for block in blocks:
+        buffer.append(block)
+    assert np.array_equal(buffer.samples(), np.concatenate(blocks, axis=1))
+
+
+def test_speech_audio_mono_pcm_mixes_channels_without_a_float_copy():
+    from trainer.speech.audio import DecodedAudio, as_float
+
+    left = np.array([1000, -2000, 30000, -32768], dtype=np.int16)
+    right = np.array([3000, 2000, 30000, -32768], dtype=np.int16)
+    audio = DecodedAudio(None, np.stack([left, right]))  # type: ignore[arg-type]
+    mixed = audio.mono_pcm()
+    assert mixed.dtype == np.int16 and mixed.tolist() == [2000, 0, 30000, -32768]
+    assert np.allclose(audio.mono(), as_float(mixed))
+    single = DecodedAudio(None, left[None, :])  # type: ignore[arg-type]
+    assert np.shares_memory(single.mono_pcm(), single.samples)

@@ -46,3 +46,16 @@ def test_speech_short_call_is_one_window():
     engine = CountingEngine()
     transcribe_long(engine, np.zeros(60 * SAMPLE_RATE, dtype=np.float32))
     assert engine.lengths == [60 * SAMPLE_RATE]
+
+
+def test_speech_long_int16_is_converted_one_window_at_a_time():
+    seen = []
+
+    class DtypeEngine(CountingEngine):
+        def transcribe(self, samples, progress=None):
+            seen.append((samples.dtype, float(np.abs(samples).max())))
+            return super().transcribe(samples, progress)
+
+    samples = np.full(1500 * SAMPLE_RATE, 16384, dtype=np.int16)
+    transcribe_long(DtypeEngine(), samples)
+    assert len(seen) == 3 and all(d == np.float32 and m == 0.5 for d, m in seen)

@@ -77,25 +77,47 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return float(jiwer.wer(ref, hyp if hyp.strip() else "<empty>"))
 
 
-def speaker_accuracy(reference: list[StmLine], hyp_words: list[tuple[str, float, float]]) -> float:
-    """Share of reference words whose nearest hypothesis word (by time) has the right speaker,
-    under the best one-to-one mapping of hypothesis labels onto reference speakers."""
-    if not hyp_words:
-        return 0.0
+def _found_and_truth(
+    reference: list[StmLine], hyp_words: list[tuple[str, float, float]]
+) -> tuple[list[str], list[str]]:
+    """Per reference word (spread evenly over its line), the hypothesis speaker nearest in time
+    and the reference speaker."""
     points = []
     for line in reference:
         words = line.text.split()
         step = (line.end - line.start) / max(1, len(words))
         points += [(line.speaker, line.start + step * (i + 0.5)) for i in range(len(words))]
     found = [min(hyp_words, key=lambda w: _distance(t, w[1], w[2]))[0] for _, t in points]
-    truth = [speaker for speaker, _ in points]
+    return found, [speaker for speaker, _ in points]
+
+
+def speaker_accuracy(reference: list[StmLine], hyp_words: list[tuple[str, float, float]]) -> float:
+    """Share of reference words whose nearest hypothesis word (by time) has the right speaker,
+    under the best one-to-one mapping of hypothesis labels onto reference speakers."""
+    if not hyp_words:
+        return 0.0
+    found, truth = _found_and_truth(reference, hyp_words)
     ref_labels = sorted(set(truth))
     hyp_labels = sorted(set(found))
     best = 0
     for perm in itertools.permutations(ref_labels, min(len(ref_labels), len(hyp_labels))):
         mapping = dict(zip(hyp_labels, perm, strict=False))
         best = max(best, sum(mapping.get(h) == r for h, r in zip(found, truth, strict=True)))
-    return best / len(points)
+    return best / len(truth)
+
+
+def role_accuracy(
+    reference: list[StmLine], hyp_words: list[tuple[str, float, float]]
+) -> float | None:
+    """Share of reference words attributed to the right role as named (agent / customer), with
+    no relabelling: this also checks which speaker was taken for the agent. None when the
+    reference does not name its speakers agent and customer."""
+    if not {line.speaker for line in reference} <= {"agent", "customer"}:
+        return None
+    if not hyp_words:
+        return 0.0
+    found, truth = _found_and_truth(reference, hyp_words)
+    return sum(f == t for f, t in zip(found, truth, strict=True)) / len(truth)
 
 
 def _distance(t: float, start: float, end: float) -> float:
@@ -114,6 +136,7 @@ class AsrReport:
     audio_seconds: float
     speaker_mode: str
     peak_rss_mb: float
+    role_accuracy: float | None = None
 
     def as_json(self) -> dict:
         """The JSON shape (required keys first)."""
@@ -142,16 +165,22 @@ def evaluate_asr(
         audio_seconds=samples.duration,
         speaker_mode=mode,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        role_accuracy=role_accuracy(lines, hyp_words),
     )
 
 
 def render_asr(report: AsrReport) -> str:
     """A short text report."""
-    return (
-        f"engine             {report.engine} ({report.model})\n"
-        f"audio              {report.audio_seconds:.1f} s, {report.speaker_mode}\n"
-        f"WER                {report.wer:.1%}\n"
-        f"speaker accuracy   {report.speaker_accuracy:.1%} of reference words\n"
-        f"real-time factor   {report.real_time_factor:.3f}\n"
-        f"peak memory        {report.peak_rss_mb:.0f} MiB"
-    )
+    lines = [
+        f"engine             {report.engine} ({report.model})",
+        f"audio              {report.audio_seconds:.1f} s, {report.speaker_mode}",
+        f"WER                {report.wer:.1%}",
+        f"speaker accuracy   {report.speaker_accuracy:.1%} of reference words",
+    ]
+    if report.role_accuracy is not None:
+        lines.append(f"roles as named     {report.role_accuracy:.1%} (agent taken for the agent)")
+    lines += [
+        f"real-time factor   {report.real_time_factor:.3f}",
+        f"peak memory        {report.peak_rss_mb:.0f} MiB",
+    ]
+    return "\n".join(lines)

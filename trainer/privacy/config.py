@@ -4,8 +4,8 @@
     TRAINER_REDACT=none              redact nothing
     TRAINER_STORE_UNREDACTED=1       storage code may also keep the original text
 
-Kinds: card, cvv, national_id, phone, email, address, dob (aliases such as "ssn", "nino",
-"credit_card", "date_of_birth" are accepted).
+Kinds: card, cvv, expiry, pin, national_id, phone, email, address, dob (aliases such as "ssn",
+"nino", "credit_card", "date_of_birth", "otp" are accepted).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ KINDS: dict[str, Kind] = {
     for k in (
         Kind("card", "[CARD]", ("CREDIT_CARD",), "payment card numbers"),
         Kind("cvv", "[CVV]", ("CARD_SECURITY_CODE",), "card security codes"),
+        Kind("expiry", "[EXPIRY]", ("CARD_EXPIRY",), "card expiry dates"),
+        Kind("pin", "[PIN]", ("PIN_CODE",), "PINs, passcodes and one-time codes"),
         Kind(
             "national_id",
             "[SSN]",
@@ -58,6 +60,11 @@ ALIASES: dict[str, str] = {
     "credit_card": "card",
     "card_number": "card",
     "security_code": "cvv",
+    "expiry_date": "expiry",
+    "expiration": "expiry",
+    "passcode": "pin",
+    "otp": "pin",
+    "one_time_code": "pin",
     "cvc": "cvv",
     "ssn": "national_id",
     "nino": "national_id",

@@ -1,7 +1,8 @@
 """Digit runs: numbers as a transcript writes them, numeric, spoken or mixed.
 
 A card number, phone number or code read aloud reaches us in many shapes: "4111 1111 1111 1111",
-"4111, 111, 111", "four one one one, 1111", "double four", "oh" for zero, "forty one eleven". This
+"4111, 111, 111", "four one one one, 1111", "double four", "oh" for zero, "forty one eleven", and
+the homophones ASR writes for lone digits inside a readout ("for two for two"). This
 module finds every run of such tokens joined only by separators (spaces, commas, dots, dashes,
 slashes, brackets, fillers like "um"), and reports its digits, its groups (the chunks the speaker
 paused between) and its character span in the original text. Recognizers then decide what a run
@@ -21,6 +22,7 @@ from functools import lru_cache
 from trainer.privacy.patterns import (
     DIGIT_WORDS,
     FILLER_WORDS,
+    HOMOPHONE_DIGITS,
     REPEAT_WORDS,
     TEEN_WORDS,
     TENS_WORDS,
@@ -38,6 +40,7 @@ _TOKEN = re.compile(
     | \b(?P<tens>(?:{_alternation(TENS_WORDS)})(?:[\s-]+(?:{_ONES_NONZERO}))?)\b
     | \b(?P<teen>{_alternation(TEEN_WORDS)})\b
     | \b(?P<digit>{_alternation(DIGIT_WORDS)})\b(?!')
+    | \b(?P<homophone>{_alternation(HOMOPHONE_DIGITS)})\b(?!')
     | \b(?P<repeat>{_alternation(REPEAT_WORDS)})\b
     | \b(?P<hundred>hundred)\b
     """,
@@ -71,6 +74,7 @@ class DigitToken:
     end: int
     digits: str
     spoken: bool
+    homophone: bool = False  # "for", "to", "free": a digit only inside a readout
 
     @property
     def single(self) -> bool:
@@ -95,6 +99,11 @@ class DigitRun:
     def spoken(self) -> bool:
         """True when any part was said in words."""
         return any(t.spoken for t in self.tokens)
+
+    @property
+    def guessed(self) -> bool:
+        """True when homophones ("for", "to") were read as digits to make this run."""
+        return any(t.homophone for t in self.tokens)
 
     @property
     def grouping(self) -> tuple[int, ...]:
@@ -126,6 +135,8 @@ def _tokens(text: str) -> list[DigitToken]:
             tokens.append(DigitToken(start, end, m.group(), False))
         elif kind == "digit":
             tokens.append(DigitToken(start, end, DIGIT_WORDS[word], True))
+        elif kind == "homophone":
+            tokens.append(DigitToken(start, end, HOMOPHONE_DIGITS[word], True, homophone=True))
         elif kind == "teen":
             tokens.append(DigitToken(start, end, TEEN_WORDS[word], True))
         elif kind == "tens":
@@ -150,9 +161,65 @@ def _tokens(text: str) -> list[DigitToken]:
     return tokens
 
 
+def _joined(text: str, left: DigitToken, right: DigitToken) -> bool:
+    gap = text[left.end : right.start]
+    return len(gap) <= _MAX_GAP and bool(_GAP.match(gap))
+
+
+def _readout_homophones(text: str, tokens: list[DigitToken]) -> list[DigitToken]:
+    """Keep "for", "to", "free"... only where they are digits of a readout.
+
+    A homophone stays when a chain of joined tokens after it reaches a real digit, and either a
+    kept token joins it from before or the next token is a lone digit said right after it. So
+    "for two for two" is 4242 while "three to five days" is 325 (harmless: too short to be
+    anything), "0147 to confirm" keeps its trailing "to" out, and "send it to 555 0147" does not
+    put a 2 in front of a phone number.
+    """
+    if not any(t.homophone for t in tokens):
+        return tokens
+    count = len(tokens)
+    reaches = [False] * count  # a chain of joined tokens from here ends in a real digit
+    for i in range(count - 1, -1, -1):
+        if not tokens[i].homophone:
+            reaches[i] = True
+        elif i + 1 < count and _joined(text, tokens[i], tokens[i + 1]):
+            reaches[i] = reaches[i + 1]
+    kept: list[bool] = [False] * count
+    for i, token in enumerate(tokens):
+        if not token.homophone:
+            kept[i] = True
+            continue
+        if not reaches[i]:
+            continue
+        after = tokens[i + 1]
+        from_before = i > 0 and kept[i - 1] and _joined(text, tokens[i - 1], token)
+        digit_next = after.single and bool(_WEAK_GAP.match(text[token.end : after.start]))
+        kept[i] = from_before or digit_next
+    return [t for t, keep in zip(tokens, kept, strict=True) if keep]
+
+
 @lru_cache(maxsize=64)
 def digit_runs(text: str) -> tuple[DigitRun, ...]:
-    """Every run of number tokens in `text`, in order (cached: each recognizer asks)."""
+    """Every run of number tokens in `text`, in order (cached: each recognizer asks).
+
+    Where homophones ("for", "to") read as digits change a run, both readings are returned: the
+    run with them (a card read as "for two for two ...") and the runs without them (a security
+    code "free to free, four five six" is still 456), so no recognizer loses what it found before.
+    """
+    tokens = _tokens(text)
+    plain = _runs(text, [t for t in tokens if not t.homophone])
+    if not any(t.homophone for t in tokens):
+        return plain
+    seen = {(r.start, r.end, r.digits) for r in plain}
+    extra = [
+        r
+        for r in _runs(text, _readout_homophones(text, tokens))
+        if (r.start, r.end, r.digits) not in seen and r.guessed
+    ]
+    return tuple(sorted([*plain, *extra], key=lambda r: (r.start, r.end)))
+
+
+def _runs(text: str, tokens: list[DigitToken]) -> tuple[DigitRun, ...]:
     runs: list[DigitRun] = []
     current: list[DigitToken] = []
     groups: list[str] = []
@@ -165,7 +232,7 @@ def digit_runs(text: str) -> tuple[DigitRun, ...]:
                 start -= 1
             runs.append(DigitRun(start, current[-1].end, tuple(current), tuple(groups)))
 
-    for token in _tokens(text):
+    for token in tokens:
         if current:
             gap = text[current[-1].end : token.start]
             if len(gap) <= _MAX_GAP and _GAP.match(gap):

@@ -48,6 +48,18 @@ TENS_WORDS: dict[str, str] = {
     "eighty": "8",
     "ninety": "9",
 }
+# What ASR writes for a digit said on its own ("for two for two" for 4242, "free" for three).
+# They count as digits only inside a readout: see numbers.py.
+HOMOPHONE_DIGITS: dict[str, str] = {
+    "for": "4",
+    "fore": "4",
+    "to": "2",
+    "too": "2",
+    "free": "3",
+    "tree": "3",
+    "won": "1",
+    "ate": "8",
+}
 # "double four" = 44, "triple one" = 111.
 REPEAT_WORDS: dict[str, int] = {"double": 2, "triple": 3}
 # Words ASR leaves between groups of a read-out number; they do not end the number.
@@ -163,6 +175,50 @@ CONTEXT: dict[str, tuple[str, ...]] = {
         "number on the back",
         "code on the back",
         "last three digits",
+    ),
+    # A 4-8 digit run soon after one of these is a PIN, passcode or one-time code.
+    "pin": (
+        "pin",
+        "pin number",
+        "pin code",
+        "security pin",
+        "passcode",
+        "pass code",
+        "access code",
+        "one time code",
+        "one time passcode",
+        "one time password",
+        "otp",
+        "verification code",
+        "authentication code",
+        "authorisation code",
+        "authorization code",
+        "code we sent",
+        "code we just sent",
+        "code we texted",
+        "code we emailed",
+        "code i sent",
+        "code you received",
+        "code you got",
+        "code in the text",
+        "code in the email",
+        "memorable number",
+    ),
+    # A month and year soon after one of these is a card's expiry date.
+    "expiry": (
+        "expiry",
+        "expiry date",
+        "expiration",
+        "expiration date",
+        "expires",
+        "expire",
+        "expiring",
+        "exp date",
+        "valid thru",
+        "valid through",
+        "valid until",
+        "good thru",
+        "good through",
     ),
     "national_id": (
         "social security",
@@ -290,6 +346,8 @@ CONTEXT: dict[str, tuple[str, ...]] = {
 CONTEXT_WINDOW: dict[str, int] = {
     "card": 12,
     "cvv": 8,
+    "pin": 6,
+    "expiry": 6,
     "national_id": 8,
     "phone": 8,
     "email": 4,
@@ -325,6 +383,8 @@ PHONE_COMPETING: tuple[str, ...] = (
     "phone",
     "card",
     "cvv",
+    "pin",
+    "expiry",
     "national_id",
     "dob",
     "postcode",

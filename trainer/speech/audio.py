@@ -47,11 +47,35 @@ class DecodedAudio:
 
     def channel(self, index: int) -> np.ndarray:
         """One channel as float32 in [-1, 1], what the ASR engines want."""
-        return self.samples[index].astype(np.float32) / 32768.0
+        return as_float(self.samples[index])
 
     def mono(self) -> np.ndarray:
         """All channels mixed to one, as float32."""
-        return self.samples.astype(np.float32).mean(axis=0) / 32768.0
+        return as_float(self.mono_pcm())
+
+    def mono_pcm(self) -> np.ndarray:
+        """All channels mixed to one, kept as int16 (a view when the call is already mono).
+
+        Mixed a minute at a time: a float copy of a two-hour call would cost hundreds of MB.
+        """
+        if self.samples.shape[0] == 1:
+            return self.samples[0]
+        mixed = np.empty(self.samples.shape[1], dtype=np.int16)
+        step = 60 * SAMPLE_RATE
+        for first in range(0, self.samples.shape[1], step):
+            block = self.samples[:, first : first + step].astype(np.int32)
+            mixed[first : first + step] = block.sum(axis=0) // self.samples.shape[0]
+        return mixed
+
+
+def as_float(samples: np.ndarray) -> np.ndarray:
+    """int16 samples as float32 in [-1, 1]; float samples are returned as they are.
+
+    Long calls are held as int16 and converted a window at a time, where they are used.
+    """
+    if samples.dtype == np.int16:
+        return samples.astype(np.float32) / 32768.0
+    return samples
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -151,14 +175,14 @@ def decode(path: str | Path, info: AudioInfo | None = None) -> DecodedAudio:
     where = str(info.path)
     layout = "stereo" if info.channels >= 2 else "mono"
     resampler = av.AudioResampler(format="s16p", layout=layout, rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
+    buffer = _SampleBuffer(2 if layout == "stereo" else 1, info.duration)
     try:
         with av.open(str(info.path)) as container:
             for frame in container.decode(audio=0):
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
+                    buffer.append(out.to_ndarray())
             for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
+                buffer.append(out.to_ndarray())
     except av.error.FFmpegError as exc:
         raise AudioError(
             f"decoding stopped: {exc}",
@@ -167,13 +191,13 @@ def decode(path: str | Path, info: AudioInfo | None = None) -> DecodedAudio:
         ) from None
     except ValueError as exc:  # PyAV raises this for codecs FFmpeg cannot decode
         raise AudioError(f"unsupported codec {info.codec!r}: {exc}", where=where) from None
-    if not chunks:
+    samples = buffer.samples()
+    if samples.shape[1] == 0:
         raise AudioError(
             "the file decodes to no audio at all",
             where=where,
             fix="the file is truncated or corrupt; export it again",
         )
-    samples = np.concatenate(chunks, axis=1).astype(np.int16, copy=False)
     if samples.shape[1] < SAMPLE_RATE // 2:
         raise AudioError("shorter than half a second: nothing to transcribe", where=where)
     if info.duration and samples.shape[1] / SAMPLE_RATE < 0.5 * info.duration:
@@ -183,6 +207,35 @@ def decode(path: str | Path, info: AudioInfo | None = None) -> DecodedAudio:
             where=where,
             fix="export the recording again",
         )
-    if int(np.abs(samples).max()) < 33:  # about -60 dBFS: nothing but silence or hiss
+    # max and min rather than abs: no full-length temporary copy on a long call.
+    if max(int(samples.max()), -int(samples.min())) < 33:  # about -60 dBFS: silence or hiss
         raise AudioError("the recording is silent", where=where, fix="check the recording source")
     return DecodedAudio(info, samples)
+
+
+class _SampleBuffer:
+    """int16 (channels, samples) filled frame by frame, sized from the announced duration.
+
+    Collecting frames in a list and concatenating them would hold the call twice at the end.
+    """
+
+    def __init__(self, channels: int, seconds: float) -> None:
+        self._data = np.empty((channels, int(seconds * SAMPLE_RATE) + SAMPLE_RATE), np.int16)
+        self._used = 0
+
+    def append(self, block: np.ndarray) -> None:
+        """Add decoded samples (channels, n)."""
+        n = block.shape[1]
+        if self._used + n > self._data.shape[1]:
+            size = max(2 * self._data.shape[1], self._used + n)
+            grown = np.empty((self._data.shape[0], size), dtype=np.int16)
+            grown[:, : self._used] = self._data[:, : self._used]
+            self._data = grown
+        self._data[:, self._used : self._used + n] = block
+        self._used += n
+
+    def samples(self) -> np.ndarray:
+        """The samples decoded so far (copied only when the buffer grew well past them)."""
+        if self._used < 0.8 * self._data.shape[1] - SAMPLE_RATE:
+            return self._data[:, : self._used].copy()
+        return self._data[:, : self._used]

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from trainer.speech.audio import as_float
 from trainer.speech.engines.base import SAMPLE_RATE, Word
 
 FRAME = 0.01  # seconds per frame: resemblyzer's mel hop
@@ -76,13 +77,18 @@ def speech_frames(samples: np.ndarray, aggressiveness: int = 2) -> np.ndarray:
     block = 2000
     for first in range(0, count, block):
         last = min(count, first + block)
-        pcm = np.clip(samples[first * step : last * step] * 32767.0, -32768, 32767)
-        raw = pcm.astype("<i2").tobytes()
+        raw = _pcm16(samples[first * step : last * step]).tobytes()
         for i in range(last - first):
             flags[first + i] = vad.is_speech(raw[i * step * 2 : (i + 1) * step * 2], SAMPLE_RATE)
     frames = np.repeat(flags, _VAD_FRAME)
     frames = np.concatenate([frames, np.zeros(len(samples) // _FRAME_SAMPLES - len(frames), bool)])
     return _drop_short(_bridge(frames, _BRIDGE_FRAMES), _MIN_REGION_FRAMES)
+
+
+def _pcm16(samples: np.ndarray) -> np.ndarray:
+    if samples.dtype == np.int16:
+        return samples.astype("<i2", copy=False)
+    return np.clip(samples * 32767.0, -32768, 32767).astype("<i2")
 
 
 def regions(speech: np.ndarray) -> list[tuple[int, int]]:
@@ -142,7 +148,9 @@ def _mel_frames(samples: np.ndarray) -> np.ndarray:
     out = np.zeros((total, 40), dtype=np.float32)
     for first in range(0, total, _MEL_CHUNK_FRAMES):
         last = min(total, first + _MEL_CHUNK_FRAMES)
-        mel = wav_to_mel_spectrogram(samples[first * _FRAME_SAMPLES : last * _FRAME_SAMPLES])
+        mel = wav_to_mel_spectrogram(
+            as_float(samples[first * _FRAME_SAMPLES : last * _FRAME_SAMPLES])
+        )
         out[first : first + min(len(mel), last - first)] = mel[: last - first]
     return out
 
@@ -270,7 +278,7 @@ def viterbi(scores: np.ndarray, speech: np.ndarray) -> np.ndarray:
 
 
 def voice_labels(samples: np.ndarray) -> VoiceLabels:
-    """Two voices told apart frame by frame in a mono recording (float32, 16 kHz)."""
+    """Two voices told apart frame by frame in a mono recording (16 kHz, int16 or float32)."""
     speech = speech_frames(samples)
     total = len(speech)
     spans = windows(regions(speech), total)

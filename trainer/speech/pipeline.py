@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainer.conversation import Conversation, Turn
-from trainer.speech.audio import AudioInfo, DecodedAudio, decode, probe
+from trainer.speech.audio import AudioInfo, DecodedAudio, as_float, decode, probe
 from trainer.speech.engines.base import (
     SAMPLE_RATE,
     Engine,
@@ -49,9 +49,13 @@ def _is_true_stereo(audio: DecodedAudio) -> bool:
     """Two channels that actually differ (a mono call saved as stereo has identical channels)."""
     if audio.samples.shape[0] < 2:
         return False
-    left, right = audio.samples[0].astype(np.int32), audio.samples[1].astype(np.int32)
-    scale = max(1, int(np.abs(left).max()), int(np.abs(right).max()))
-    return float(np.abs(left - right).mean()) / scale > 0.01
+    # A minute at a time: int32 copies of a whole two-hour call would cost about 1 GB.
+    difference, peak, count = 0.0, 1, audio.samples.shape[1]
+    for first in range(0, count, 60 * SAMPLE_RATE):
+        block = audio.samples[:2, first : first + 60 * SAMPLE_RATE].astype(np.int32)
+        difference += float(np.abs(block[0] - block[1]).sum())
+        peak = max(peak, int(np.abs(block).max()))
+    return difference / count / peak > 0.01
 
 
 def _scaled(progress: Progress | None, low: float, high: float, label: str):
@@ -69,7 +73,7 @@ def _cut_points(samples: np.ndarray, chunk: float = CHUNK_SECONDS) -> list[int]:
     cuts, start = [0], 0
     while len(samples) - start > chunk * rate * 1.25:
         window_end = start + int(chunk * rate)
-        search = samples[window_end - 15 * rate : window_end]
+        search = samples[window_end - 15 * rate : window_end].astype(np.float32)
         frames = search[: len(search) // 1600 * 1600].reshape(-1, 1600)
         quietest = int(np.argmin(np.abs(frames).mean(axis=1)))
         start = window_end - 15 * rate + quietest * 1600 + 800
@@ -78,10 +82,11 @@ def _cut_points(samples: np.ndarray, chunk: float = CHUNK_SECONDS) -> list[int]:
 
 
 def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Transcript:
-    """Transcribe any length of audio in windows, shifting each window's timestamps."""
+    """Transcribe any length of audio (int16 or float32) in windows, shifting each window's
+    timestamps; only the window being transcribed is ever converted to float."""
     cuts = _cut_points(samples)
     if len(cuts) == 1:
-        return engine.transcribe(samples, progress)
+        return engine.transcribe(as_float(samples), progress)
     bounds = [*cuts, len(samples)]
     segments: list[Segment] = []
     model = engine.model_name
@@ -92,7 +97,7 @@ def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Trans
             if progress:
                 progress((i + fraction) / (len(bounds) - 1))
 
-        part = engine.transcribe(samples[a:b], sub)
+        part = engine.transcribe(as_float(samples[a:b]), sub)
         segments += [
             Segment(
                 s.text,
@@ -117,13 +122,13 @@ def attribute_speakers(
     """Transcribe and attribute turns: by channel on true stereo, by voice on mono."""
     if _is_true_stereo(audio):
         left = transcribe_long(
-            engine, audio.channel(0), _scaled(progress, 0.0, 0.45, "left channel")
+            engine, audio.samples[0], _scaled(progress, 0.0, 0.45, "left channel")
         )
         right = transcribe_long(
-            engine, audio.channel(1), _scaled(progress, 0.45, 0.9, "right channel")
+            engine, audio.samples[1], _scaled(progress, 0.45, 0.9, "right channel")
         )
         return assign_roles(stereo_turns(left, right), stereo_agent=agent_side), "stereo"
-    samples = audio.mono()
+    samples = audio.mono_pcm()
     transcript = transcribe_long(engine, samples, _scaled(progress, 0.0, 0.8, "transcribing"))
     if progress:
         progress(0.85, "telling voices apart")

@@ -40,7 +40,9 @@ from trainer.privacy.recognizers import (  # noqa: E402,F401  (registration side
     cvv,
     dob,
     email,
+    expiry,
     national_id,
     phone,
+    pin,
     presidio,
 )

@@ -11,13 +11,14 @@ A run of digits is a card number when
     shortly before it, or
   * it is grouped like a card (3+ groups led by a 4-digit group starting 2-6, or four 4-digit
     groups) or is a 15-19 digit spoken readout,
-and an identifier word ("order", "tracking number") is not nearer than any card word.
+and an identifier word ("order", "tracking number") is not nearer than any card word. A run that
+needs homophones ("for two for two") counts only through the checksum or a card word.
 """
 
 from __future__ import annotations
 
 from trainer.privacy.context import context_before, negated
-from trainer.privacy.numbers import digit_runs, luhn_window
+from trainer.privacy.numbers import digit_runs, luhn_valid, luhn_window
 from trainer.privacy.patterns import CARD_PREFIXES
 from trainer.privacy.recognizers import register
 from trainer.privacy.recognizers.base import Hit, TrainerRecognizer
@@ -33,13 +34,21 @@ class CardReadoutRecognizer(TrainerRecognizer):
             count = len(run.digits)
             if count < 8:
                 continue
-            window = luhn_window(run)
+            # With homophones in it, only the whole run may pass the checksum: any stretch of a
+            # long guessed run passes one time in ten.
+            window = (
+                ((run.start, run.end) if 13 <= count <= 19 and luhn_valid(run.digits) else None)
+                if run.guessed
+                else luhn_window(run)
+            )
             if window:
                 yield Hit(*window, 0.9, "Luhn-valid card-length number")
             if negated(text, run.start, "card"):
                 continue
             if context_before(text, run.start, "card"):
                 yield Hit(run.start, run.end, 0.8, "8+ digits after a card word")
+            elif run.guessed:
+                continue  # "one to two to three ...": homophones alone never make a card
             elif _grouped_like_card(run.groups) or (run.spoken and 15 <= count <= 19):
                 yield Hit(run.start, run.end, 0.6, "digits grouped or read like a card number")
 
