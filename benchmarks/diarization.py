@@ -9,7 +9,9 @@ Voice pairs come in two sets. `dev` pairs were used while choosing how mono call
 diarized; `holdout` pairs were fixed before that work and never looked at until the end, so
 their figures are the honest ones. Same-gender pairs with nearly the same pitch are the hard
 case. Per call it prints WER, speaker accuracy (best label mapping), roles as named (the agent
-taken for the agent) and real-time factor; then means and minimums per pair and per set.
+taken for the agent), real-time factor, and what redaction left in the turns as they would be
+stored: card numbers (any Luhn-valid 13-19 digit stretch) and the longest digit run; then means
+and minimums per pair and per set.
 
 Needs espeak-ng, sox and ffmpeg (what recordings/make_calls.py needs).
 """
@@ -23,12 +25,22 @@ import json
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from trainer.evaluation.asr import evaluate_asr  # noqa: E402
+from trainer.evaluation.asr import (  # noqa: E402
+    read_stm,
+    role_accuracy,
+    speaker_accuracy,
+    word_error_rate,
+)
+from trainer.privacy.numbers import card_window, digit_runs  # noqa: E402
+from trainer.speech.audio import decode, probe  # noqa: E402
+from trainer.speech.engines.base import load_engine  # noqa: E402
+from trainer.speech.pipeline import DEFAULT_ENGINE, attribute_speakers, redact_turns  # noqa: E402
 
 
 def _voice(name: str, speed: int, **extra) -> dict:
@@ -79,6 +91,7 @@ def main() -> None:
     sets = ["dev", "holdout"] if args.set == "all" else [args.set]
     layouts = ["mono", "stereo"] if args.stereo else ["mono"]
     rows: list[dict] = []
+    engine = load_engine(args.engine or DEFAULT_ENGINE)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
@@ -95,15 +108,15 @@ def main() -> None:
                     make_calls.make_call(call, out)
                     for layout in layouts:
                         ext = "mp3" if layout == "mono" else "opus"
-                        report = evaluate_asr(
-                            out / f"{call.id}.{layout}.{ext}", out / f"{call.id}.stm", args.engine
-                        )
-                        row = {"set": which, "pair": pair, "call": call.id, **report.as_json()}
+                        row = evaluate(engine, out / f"{call.id}.{layout}.{ext}", out / call.id)
+                        row.update(set=which, pair=pair, call=call.id)
                         rows.append(row)
                         print(
                             f"{which:7} {pair:20} {script.id:28} {layout:6} "
                             f"WER {row['wer']:6.1%}  speakers {row['speaker_accuracy']:6.1%}  "
-                            f"roles {row['role_accuracy']:6.1%}  RTF {row['real_time_factor']:.3f}",
+                            f"roles {row['role_accuracy']:6.1%}  RTF {row['real_time_factor']:.3f}"
+                            f"  cards left {row['cards_left']}  longest digits "
+                            f"{row['longest_digit_run']}",
                             flush=True,
                         )
     print()
@@ -121,6 +134,29 @@ def main() -> None:
     print(json.dumps(summary))
 
 
+def evaluate(engine, audio: Path, stem: Path) -> dict:
+    """Transcribe, attribute and redact one call as ingestion does; measure it against its STM."""
+    reference = read_stm(stem.with_suffix(".stm"))
+    started = time.perf_counter()
+    decoded = decode(audio, probe(audio))
+    turns, mode = attribute_speakers(decoded, engine, "left")
+    elapsed = time.perf_counter() - started
+    words = [(t.speaker, w.start, w.end) for t in turns for w in t.words]
+    stored, _ = redact_turns(turns)
+    runs = [run for turn in stored for run in digit_runs(turn.text)]
+    return {
+        "speaker_mode": mode,
+        "wer": word_error_rate(
+            " ".join(x.text for x in reference), " ".join(t.text for t in turns)
+        ),
+        "speaker_accuracy": speaker_accuracy(reference, words),
+        "role_accuracy": role_accuracy(reference, words),
+        "real_time_factor": elapsed / decoded.duration,
+        "cards_left": sum(card_window(run) is not None for run in runs),
+        "longest_digit_run": max((len(run.digits) for run in runs), default=0),
+    }
+
+
 def _stats(rows: list[dict]) -> dict:
     speakers = [r["speaker_accuracy"] for r in rows]
     return {
@@ -130,6 +166,8 @@ def _stats(rows: list[dict]) -> dict:
         "speaker_accuracy_min": round(min(speakers), 4),
         "calls_at_or_over_90": sum(s >= 0.9 for s in speakers),
         "role_accuracy_mean": round(statistics.mean(r["role_accuracy"] for r in rows), 4),
+        "cards_left": sum(r["cards_left"] for r in rows),
+        "real_time_factor_mean": round(statistics.mean(r["real_time_factor"] for r in rows), 4),
     }
 
 
@@ -139,7 +177,7 @@ def _figures(rows: list[dict]) -> str:
         f"calls {stats['calls']:3}  WER {stats['wer_mean']:6.1%}  speakers mean "
         f"{stats['speaker_accuracy_mean']:6.1%} min {stats['speaker_accuracy_min']:6.1%}  "
         f">=90%: {stats['calls_at_or_over_90']}/{stats['calls']}  "
-        f"roles {stats['role_accuracy_mean']:6.1%}"
+        f"roles {stats['role_accuracy_mean']:6.1%}  cards left {stats['cards_left']}"
     )
 
 

@@ -282,3 +282,13 @@ def luhn_window(run: DigitRun, low: int = 13, high: int = 19) -> tuple[int, int]
                 if best is None or len(digits) > best[2]:
                     best = (start, end, len(digits))
     return (best[0], best[1]) if best else None
+
+
+def card_window(run: DigitRun) -> tuple[int, int] | None:
+    """Where `run` holds a Luhn-valid card-length number. A run that needs homophones must
+    pass as a whole: any stretch of a long guessed run passes the checksum one time in ten."""
+    if run.guessed:
+        return (
+            (run.start, run.end) if 13 <= len(run.digits) <= 19 and luhn_valid(run.digits) else None
+        )
+    return luhn_window(run)

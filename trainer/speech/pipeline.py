@@ -135,7 +135,7 @@ def attribute_speakers(
     return assign_roles(mono_turns(samples, transcript)), "mono"
 
 
-def _redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
+def redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
     """Turn texts and words with personal data replaced by typed placeholders."""
     from trainer.privacy import Redactor, store_unredacted_allowed
 
@@ -222,7 +222,7 @@ def process_call(
     speaker_turns, mode = attribute_speakers(audio, engine, agent_side or agent_channel(), progress)
     if progress:
         progress(0.92, "redacting personal data")
-    turns, redactions = _redact_turns(speaker_turns)
+    turns, redactions = redact_turns(speaker_turns)
     # Measured on the stored (redacted) words, so a later recompute (a role swap) agrees exactly.
     metrics = measure(stored_speaker_turns(turns), audio.duration)
     meta = dict(metadata or {})

@@ -18,7 +18,7 @@ needs homophones ("for two for two") counts only through the checksum or a card 
 from __future__ import annotations
 
 from trainer.privacy.context import context_before, negated
-from trainer.privacy.numbers import digit_runs, luhn_valid, luhn_window
+from trainer.privacy.numbers import card_window, digit_runs
 from trainer.privacy.patterns import CARD_PREFIXES
 from trainer.privacy.recognizers import register
 from trainer.privacy.recognizers.base import Hit, TrainerRecognizer
@@ -34,13 +34,7 @@ class CardReadoutRecognizer(TrainerRecognizer):
             count = len(run.digits)
             if count < 8:
                 continue
-            # With homophones in it, only the whole run may pass the checksum: any stretch of a
-            # long guessed run passes one time in ten.
-            window = (
-                ((run.start, run.end) if 13 <= count <= 19 and luhn_valid(run.digits) else None)
-                if run.guessed
-                else luhn_window(run)
-            )
+            window = card_window(run)
             if window:
                 yield Hit(*window, 0.9, "Luhn-valid card-length number")
             if negated(text, run.start, "card"):
