@@ -4,6 +4,7 @@ real-time factor and peak memory per engine, and their speed ratio.
     .venv/bin/python benchmarks/asr.py [--calls recordings/calls] [--only stereo|mono]
     .venv/bin/python benchmarks/asr.py --long-call 7200   # memory on a synthetic 2-hour call
     .venv/bin/python benchmarks/asr.py --long-call 7200 --long-layout mono --engines faster-whisper
+    .venv/bin/python benchmarks/asr.py --long-call 7200 --ingest --engines   # ingestion only
 
 Each transcription runs in its own process (`trainer eval asr --json`), so peak memory is that
 engine's alone.
@@ -86,15 +87,39 @@ def long_call(seconds: float, folder: Path, layout: str = "stereo") -> tuple[Pat
     return out, ref
 
 
+def run_ingest(audio: Path, folder: Path) -> dict:
+    """`trainer ingest` of one call in a fresh process and database: wall time and peak memory
+    of the whole ingestion (transcription, speakers, redaction, analytics, scoring, storage)."""
+    import os
+    import resource
+    import time
+
+    env = {**os.environ, "TRAINER_DATABASE_URL": f"sqlite:///{folder / 'ingest.db'}"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*TRAINER, "ingest", str(audio)], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"ingest failed on {audio.name}:\n{done.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"wall_s": round(elapsed, 1), "peak_rss_mb": round(peak, 1)}
+
+
 def main() -> None:
     """Run the benchmark and print a table and a JSON summary."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=Path, default=ROOT / "recordings" / "calls")
     parser.add_argument("--only", choices=["stereo", "mono"])
-    parser.add_argument("--engines", nargs="+", default=ENGINES)
+    parser.add_argument("--engines", nargs="*", default=ENGINES)
     parser.add_argument("--long-call", type=float, metavar="SECONDS")
     parser.add_argument(
         "--long-layout", choices=["stereo", "mono"], default="stereo", help="for --long-call"
+    )
+    parser.add_argument(
+        "--ingest",
+        action="store_true",
+        help="with --long-call: also time `trainer ingest` end to end and report its peak memory",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,6 +130,9 @@ def main() -> None:
         )
         if not pairs:
             raise SystemExit(f"no sample calls with .stm references in {args.calls}")
+        if args.long_call and args.ingest:
+            ingest = run_ingest(pairs[0][0], Path(tmp))
+            print(f"trainer ingest   {pairs[0][0].name:42} {ingest}", flush=True)
         results: dict[str, list[dict]] = {engine: [] for engine in args.engines}
         for audio, reference in pairs:
             for engine in args.engines:
@@ -118,12 +146,15 @@ def main() -> None:
                 )
     summary = {}
     for engine, rows in results.items():
+        if not rows:
+            continue
         audio_s = sum(r["audio_seconds"] for r in rows)
         summary[engine] = {
             "calls": len(rows),
             "wer_mean": round(statistics.mean(r["wer"] for r in rows), 4),
             "speaker_accuracy_stereo": _mean(rows, "stereo"),
             "speaker_accuracy_mono": _mean(rows, "mono"),
+            "role_accuracy_mono": _mean(rows, "mono", "role_accuracy"),
             "real_time_factor": round(
                 sum(r["real_time_factor"] * r["audio_seconds"] for r in rows) / audio_s, 4
             ),
@@ -142,8 +173,8 @@ def main() -> None:
     print(json.dumps(summary))
 
 
-def _mean(rows: list[dict], mode: str) -> float | None:
-    values = [r["speaker_accuracy"] for r in rows if r["speaker_mode"] == mode]
+def _mean(rows: list[dict], mode: str, key: str = "speaker_accuracy") -> float | None:
+    values = [r[key] for r in rows if r["speaker_mode"] == mode and r.get(key) is not None]
     return round(statistics.mean(values), 4) if values else None
 
 
