@@ -29,19 +29,20 @@ from trainer.privacy.patterns import (
 )
 
 
-def _alternation(words) -> str:
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first (so "fourteen" wins over "four")."""
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-_ONES_NONZERO = _alternation(w for w, d in DIGIT_WORDS.items() if d != "0")
+_ONES_NONZERO = alternation(w for w, d in DIGIT_WORDS.items() if d != "0")
 _TOKEN = re.compile(
     rf"""
     (?P<num>(?<![\w#$£€@])(?<![A-Za-z]-)\d+(?![\w%$£€]))
-    | \b(?P<tens>(?:{_alternation(TENS_WORDS)})(?:[\s-]+(?:{_ONES_NONZERO}))?)\b
-    | \b(?P<teen>{_alternation(TEEN_WORDS)})\b
-    | \b(?P<digit>{_alternation(DIGIT_WORDS)})\b(?!')
-    | \b(?P<homophone>{_alternation(HOMOPHONE_DIGITS)})\b(?!')
-    | \b(?P<repeat>{_alternation(REPEAT_WORDS)})\b
+    | \b(?P<tens>(?:{alternation(TENS_WORDS)})(?:[\s-]+(?:{_ONES_NONZERO}))?)\b
+    | \b(?P<teen>{alternation(TEEN_WORDS)})\b
+    | \b(?P<digit>{alternation(DIGIT_WORDS)})\b(?!')
+    | \b(?P<homophone>{alternation(HOMOPHONE_DIGITS)})\b(?!')
+    | \b(?P<repeat>{alternation(REPEAT_WORDS)})\b
     | \b(?P<hundred>hundred)\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -59,7 +60,7 @@ _MASK = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_FILLERS = _alternation(FILLER_WORDS)
+_FILLERS = alternation(FILLER_WORDS)
 # What may sit between two tokens of one run.
 _GAP = re.compile(rf"^(?:[\s,.;/()\-–—]|\b(?:{_FILLERS})\b)*$", re.IGNORECASE)
 _WEAK_GAP = re.compile(r"^[ \t]+$")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from trainer.privacy.context import context_before
-from trainer.privacy.numbers import digit_runs
+from trainer.privacy.numbers import alternation, digit_runs
 from trainer.privacy.patterns import (
     AMBIGUOUS_SUFFIXES,
     DIGIT_WORDS,
@@ -29,22 +29,17 @@ from trainer.privacy.patterns import (
 from trainer.privacy.recognizers import register
 from trainer.privacy.recognizers.base import Hit, TrainerRecognizer
 
-
-def _alt(words) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
-_NUMBER_WORD = _alt([*DIGIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "hundred", "thousand"])
+_NUMBER_WORD = alternation([*DIGIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "hundred", "thousand"])
 _HOUSE = (
     rf"(?:\d{{1,6}}(?:-\d{{1,6}})?(?:\s?[a-h](?![\w']))?"
     rf"|(?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}|and))*(?:\s+[a-h](?![\w']))?)"
 )
-_ORDINAL = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{_alt(ORDINAL_WORDS)})"
-_NAME_WORD = rf"(?!(?:{_alt(STREET_STOPWORDS)})\b)(?:{_ORDINAL}|[a-z][a-z'.-]*)"
-_SUFFIX = rf"(?:{_alt(STREET_SUFFIXES)})\b\.?"
-_DIRECTION = rf"(?:{_alt(DIRECTIONS)})\.?"
+_ORDINAL = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|{alternation(ORDINAL_WORDS)})"
+_NAME_WORD = rf"(?!(?:{alternation(STREET_STOPWORDS)})\b)(?:{_ORDINAL}|[a-z][a-z'.-]*)"
+_SUFFIX = rf"(?:{alternation(STREET_SUFFIXES)})\b\.?"
+_DIRECTION = rf"(?:{alternation(DIRECTIONS)})\.?"
 _UK_POSTCODE = r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})"
-_UNIT = rf"(?:\s*,?\s*(?:(?:{_alt(UNIT_WORDS)})\.?\s*\#?|\#)\s*[a-z0-9-]{{1,6}}\b)"
+_UNIT = rf"(?:\s*,?\s*(?:(?:{alternation(UNIT_WORDS)})\.?\s*\#?|\#)\s*[a-z0-9-]{{1,6}}\b)"
 _CITY = r"(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
 _REGION_TAIL = (
     rf"(?:\s*,\s*{_CITY}(?:\s*,\s*(?-i:[A-Z]{{2}}))?\s+\d{{5}}(?:-\d{{4}})?\b"

@@ -16,25 +16,20 @@ import re
 from datetime import date
 
 from trainer.privacy.context import context_before
-from trainer.privacy.numbers import digit_runs
+from trainer.privacy.numbers import alternation, digit_runs
 from trainer.privacy.patterns import DIGIT_WORDS, MONTHS, ORDINAL_WORDS, TEEN_WORDS, TENS_WORDS
 from trainer.privacy.recognizers import register
 from trainer.privacy.recognizers.base import Hit, TrainerRecognizer
 
-
-def _alt(words) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
-_ONES = _alt(w for w, d in DIGIT_WORDS.items() if d != "0")
-_TEENS = _alt(TEEN_WORDS)
-_TENS = _alt(TENS_WORDS)
-_ORD_ONES = _alt(w for w, n in ORDINAL_WORDS.items() if n < 10)
-_ORD_DAY = rf"(?:(?:twenty|thirty)[\s-]?(?:{_ORD_ONES})|{_alt(ORDINAL_WORDS)})"
+_ONES = alternation(w for w, d in DIGIT_WORDS.items() if d != "0")
+_TEENS = alternation(TEEN_WORDS)
+_TENS = alternation(TENS_WORDS)
+_ORD_ONES = alternation(w for w, n in ORDINAL_WORDS.items() if n < 10)
+_ORD_DAY = rf"(?:(?:twenty|thirty)[\s-]?(?:{_ORD_ONES})|{alternation(ORDINAL_WORDS)})"
 _CARD_DAY = rf"(?:(?:twenty|thirty)[\s-]?(?:{_ONES})|{_TEENS}|twenty|thirty|{_ONES})"
 _DAY = rf"(?:the\s+)?(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_ORD_DAY}|{_CARD_DAY})"
-_MONTH = rf"(?:{_alt(MONTHS)})\.?"
-_MONTH_ORD = rf"(?:the\s+)?(?:{_alt(w for w, n in ORDINAL_WORDS.items() if n <= 12)})"
+_MONTH = rf"(?:{alternation(MONTHS)})\.?"
+_MONTH_ORD = rf"(?:the\s+)?(?:{alternation(w for w, n in ORDINAL_WORDS.items() if n <= 12)})"
 _YEAR_WORDS = (
     rf"(?:nineteen|twenty)[\s-]+(?:(?:oh|o)[\s-]+(?:{_ONES})|{_TEENS}|(?:{_TENS})(?:[\s-]+(?:{_ONES}))?"
     rf"|hundred)"

@@ -10,22 +10,19 @@ from __future__ import annotations
 import re
 
 from trainer.privacy.context import context_before
-from trainer.privacy.numbers import digit_runs
+from trainer.privacy.numbers import alternation, digit_runs
 from trainer.privacy.patterns import DIGIT_WORDS, MONTHS, TEEN_WORDS, TENS_WORDS
 from trainer.privacy.recognizers import register
 from trainer.privacy.recognizers.base import Hit, TrainerRecognizer
 
-
-def _alt(words) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
-_ONES = _alt(w for w, d in DIGIT_WORDS.items() if d != "0")
-_TWO_DIGIT_WORDS = rf"(?:(?:{_alt(TENS_WORDS)})(?:[\s-]+(?:{_ONES}))?|{_alt(TEEN_WORDS)})"
+_ONES = alternation(w for w, d in DIGIT_WORDS.items() if d != "0")
+_TWO_DIGIT_WORDS = (
+    rf"(?:(?:{alternation(TENS_WORDS)})(?:[\s-]+(?:{_ONES}))?|{alternation(TEEN_WORDS)})"
+)
 _YEAR = rf"(?:20\d{{2}}|\d{{2}}|(?:twenty[\s-]+)?{_TWO_DIGIT_WORDS})"
 _TYPED = re.compile(r"(?<![\w/])(?:0?[1-9]|1[0-2])\s?[/-]\s?(?:20\d{2}|\d{2})(?![\w/])")
 _MONTH_YEAR = re.compile(
-    rf"(?<!\w)(?:{_alt(MONTHS)})\.?(?:\s+of)?,?\s+{_YEAR}(?!\w)", re.IGNORECASE
+    rf"(?<!\w)(?:{alternation(MONTHS)})\.?(?:\s+of)?,?\s+{_YEAR}(?!\w)", re.IGNORECASE
 )
 
 
