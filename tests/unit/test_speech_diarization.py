@@ -140,3 +140,25 @@ def test_speech_diarization_ignores_segments_that_run_across_speakers(two_voices
     labels = [t.speaker for t in turns]
     assert labels[0::2] == [labels[0]] * 3 and labels[1::2] == [labels[1]] * 3
     assert labels[0] != labels[1]
+
+
+def test_speech_diarization_hold_music_is_not_a_voice(two_voices):
+    samples, truth = two_voices
+    # A minute of hold music in the middle of the call: louder and longer than either voice.
+    t = np.arange(60 * SAMPLE_RATE) / SAMPLE_RATE
+    chords = sum(
+        np.sin(2 * np.pi * f * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 0.5 * t + i))
+        for i, f in enumerate((261.6, 329.6, 392.0, 523.3))
+    )
+    music = (chords / np.abs(chords).max() * 0.3).astype(np.float32)
+    cut = truth[2][1] - 0.25  # in the pause before the third line
+    at = int(cut * SAMPLE_RATE)
+    held = np.concatenate([samples[:at], music, samples[at:]])
+    moved = [(s, a + 60 * (a > cut), b + 60 * (b > cut)) for s, a, b in truth]
+    words = [Word("w", a + 0.1, b - 0.1) for _, a, b in moved]  # what the ASR heard: no music
+    labels = voice_labels(held, words)
+    voices = [labels.label_word(w) for w in words]
+    speakers = [s for s, *_ in moved]
+    agent = voices[0]
+    assert [v == agent for v in voices] == [s == "agent" for s in speakers]
+    assert (labels.frames[int((cut + 5) / FRAME) : int((cut + 55) / FRAME)] == -1).all()

@@ -1,6 +1,7 @@
 """Who spoke when on a mono call, read from the audio itself rather than from the ASR segments.
 
-1. Speech regions come from a voice-activity detector (webrtcvad) on 10 ms frames.
+1. Speech regions come from a voice-activity detector (webrtcvad) on 10 ms frames; only frames
+   near a word the ASR heard are kept (hold music and line noise are not a voice).
 2. Each region is covered by short windows (1.2 s, half overlapping; a short region gets one
    window of at least 0.5 s around it) and each window gets a resemblyzer voice embedding.
 3. Each stretch of speech between pauses is summarised by the mean of its windows, and those
@@ -277,9 +278,16 @@ def viterbi(scores: np.ndarray, speech: np.ndarray) -> np.ndarray:
     return frames
 
 
-def voice_labels(samples: np.ndarray) -> VoiceLabels:
-    """Two voices told apart frame by frame in a mono recording (16 kHz, int16 or float32)."""
+def voice_labels(samples: np.ndarray, words: list[Word] | None = None) -> VoiceLabels:
+    """Two voices told apart frame by frame in a mono recording (16 kHz, int16 or float32).
+
+    With `words` (the ASR's), only sound near a word counts as speech: hold music, ringing and
+    line noise then never become a "voice" that the clustering splits off while the two people
+    end up together.
+    """
     speech = speech_frames(samples)
+    if words is not None:
+        speech = _worded(speech, words)
     total = len(speech)
     spans = windows(regions(speech), total)
     if not spans:
@@ -287,3 +295,16 @@ def voice_labels(samples: np.ndarray) -> VoiceLabels:
     embeddings = embed_windows(samples, spans)
     scores = frame_scores(total, spans, embeddings, voice_centroids(embeddings, spans))
     return VoiceLabels(viterbi(scores, speech), speech)
+
+
+def _worded(speech: np.ndarray, words: list[Word], slack: float = 0.3) -> np.ndarray:
+    """Speech frames within `slack` seconds of a word (allowing for timestamp error): sound the
+    ASR heard no word in, even when it runs on from speech, is left out."""
+    said = np.zeros(len(speech) + 1, dtype=np.int32)
+    for word in words:
+        a = max(0, int((word.start - slack) / FRAME))
+        b = min(len(speech), int(np.ceil((word.end + slack) / FRAME)))
+        if b > a:
+            said[a] += 1
+            said[b] -= 1
+    return speech & (np.cumsum(said[:-1]) > 0)

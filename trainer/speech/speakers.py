@@ -76,7 +76,7 @@ def mono_turns(samples: np.ndarray, transcript: Transcript) -> list[SpeakerTurn]
     words = words_of(transcript)
     if not words:
         return []
-    voices = voice_labels(samples)
+    voices = voice_labels(samples, words)
     return group_turns([(f"S{voices.label_word(w)}", w) for w in words])
 
 
