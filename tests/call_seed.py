@@ -100,6 +100,10 @@ def store_call(
         "asr": {"engine": "faster-whisper", "model": "tiny.en"},
         "speech": speech_metrics(turns),
         "redactions": [{"turn": 1, "kind": "card", "start": 7.2, "end": 7.5, "at": card}],
+        # Mono diarization flags the turns whose voice the audio does not make clear.
+        "speaker_checks": (
+            [{"turn": 3, "uncertain_words": 2, "words": 2}] if speaker_mode == "mono" else []
+        ),
         "progress": 1.0,
         "stage": "done",
     }

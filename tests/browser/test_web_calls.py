@@ -64,6 +64,11 @@ def test_web_calls_review_plays_from_the_clicked_turn(page, browser_db_url, shot
     page.evaluate("document.querySelector('audio').pause()")
     # The redacted card number shows as a placeholder badge.
     expect(turns.nth(1).get_by_test_id("redaction")).to_have_text("[CARD]")
+    # The one turn whose voice the diarization was unsure of asks for a check.
+    expect(page.get_by_test_id("speaker-check")).to_have_count(1)
+    expect(turns.nth(3).get_by_test_id("speaker-check")).to_have_attribute(
+        "title", "Check the speaker: the voice is unclear on 2 words"
+    )
     shot(page, "review-call")
 
 

@@ -114,6 +114,21 @@ def test_calls_speech_analytics_are_stored(calls):
     assert speech["dead_air"] == [] and speech["overtalk_count"] == 0
     assert extra["speaker_mode"] == "stereo" and extra["asr"]["engine"] == "faster-whisper"
     assert any(r["kind"] == "card" for r in extra["redactions"])
+    assert extra["speaker_checks"] == []  # stereo: one speaker per channel, nothing to check
+
+
+def test_calls_mono_flags_only_a_few_turns_for_a_speaker_check(calls):
+    from trainer.db.repository import require_conversation
+    from trainer.db.session import session_scope
+
+    with session_scope() as session:
+        record = require_conversation(session, "dana.mono")
+        checks, turns = record.extra["speaker_checks"], len(record.turns)
+    assert isinstance(checks, list)
+    for check in checks:
+        assert 0 <= check["turn"] < turns and 0 < check["uncertain_words"] <= check["words"]
+    # Two clearly different voices: the audio leaves at most a handful of words unclear.
+    assert sum(c["uncertain_words"] for c in checks) <= 5
 
 
 def test_calls_same_audio_twice_is_not_transcribed_again(calls, monkeypatch):

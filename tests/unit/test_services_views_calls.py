@@ -41,6 +41,7 @@ def test_services_views_call_details_of_a_transcribed_call(calls):
     assert details["has_audio"] is True
     assert details["duration"] == 40.0
     assert details["role_swaps"] == 0
+    assert details["speaker_checks"] == {3: 2}
     speech = details["speech"]
     assert speech["talk_seconds"]["agent"] > speech["talk_seconds"]["customer"] > 0
     assert speech["talk_to_listen"] == pytest.approx(
@@ -53,6 +54,7 @@ def test_services_views_call_details_without_playback_file_has_no_audio(calls):
         details = call_details(session, "c-2")
     assert details["has_audio"] is False
     assert details["speaker_mode"] == "stereo"
+    assert details["speaker_checks"] == {}
 
 
 def test_services_views_call_details_of_a_processing_call(calls):

@@ -284,3 +284,20 @@ def test_web_viewmodels_format_duration_and_audio_path():
     assert vm.format_duration(9.46) == "9.5 s"
     assert vm.format_duration(61) == "1:01"
     assert vm.audio_path("call 1/a") == "/api/audio/call%201%2Fa"
+
+
+def test_web_viewmodels_turn_views_flag_turns_whose_speaker_to_check():
+    view = {
+        "turns": [
+            {"speaker": "agent", "text": "Hello, Bluebird Bank.", "start": 0.0},
+            {"speaker": "customer", "text": "Hi, yes.", "start": 2.0},
+            {"speaker": "agent", "text": "How can I help?", "start": 3.0},
+        ]
+    }
+    turns = vm.turn_views(view, checks={1: 1, 2: 3})
+    assert [t.speaker_check for t in turns] == [
+        "",
+        "Check the speaker: the voice is unclear on 1 word",
+        "Check the speaker: the voice is unclear on 3 words",
+    ]
+    assert all(t.speaker_check == "" for t in vm.turn_views(view))

@@ -112,8 +112,10 @@ def call_details(session: Session, external_id: str) -> dict | None:
     """What a call's review shows beside its transcript (None for a chat or role-play).
 
     Transcription progress (`progress` 0..1, `stage`), the speech metrics, how speakers were told
-    apart (`speaker_mode` stereo|mono), the ASR engine and model, what was redacted (count and
-    kinds, never the values) and whether a playable (redacted) recording exists.
+    apart (`speaker_mode` stereo|mono) and which turns' speaker to check (`speaker_checks`: turn
+    index -> words the audio does not clearly attribute), the ASR engine and model, what was
+    redacted (count and kinds, never the values) and whether a playable (redacted) recording
+    exists.
     """
     record = require_conversation(session, external_id)
     if record.channel != "call":
@@ -139,6 +141,11 @@ def call_details(session: Session, external_id: str) -> dict | None:
         "redactions": len(redactions),
         "redaction_kinds": dict(sorted(kinds.items())),
         "role_swaps": int(extra.get("role_swaps") or 0),
+        "speaker_checks": {
+            int(c["turn"]): int(c.get("uncertain_words") or 0)
+            for c in extra.get("speaker_checks") or []
+            if isinstance(c, dict) and isinstance(c.get("turn"), int)
+        },
         "has_audio": bool(playback) and Path(playback).is_file(),
     }
 

@@ -240,6 +240,7 @@ def process_call(
             "asr": {"engine": engine.name, "model": engine.model_name},
             "speech": metrics.as_dict(),
             "redactions": redactions,
+            "speaker_checks": speaker_checks(speaker_turns),
         }
     )
     conversation = Conversation(
@@ -254,6 +255,16 @@ def process_call(
     if progress:
         progress(1.0, "done")
     return CallResult(conversation, info, mode, redactions)
+
+
+def speaker_checks(turns: list[SpeakerTurn]) -> list[dict]:
+    """Turns a reviewer should check the speaker of (mono calls): index, and how many of its
+    words the audio does not clearly give to that speaker."""
+    return [
+        {"turn": i, "uncertain_words": t.uncertain, "words": len(t.words)}
+        for i, t in enumerate(turns)
+        if t.uncertain
+    ]
 
 
 def words_from(turn: Turn) -> list[Word]:

@@ -17,6 +17,7 @@ class SpeakerTurn:
 
     speaker: str  # a label ("left", "S0") until roles are assigned, then agent|customer
     words: list[Word] = field(default_factory=list)
+    uncertain: int = 0  # mono: words whose voice the audio does not make clear
 
     @property
     def start(self) -> float:
@@ -71,13 +72,16 @@ def stereo_turns(left: Transcript, right: Transcript) -> list[SpeakerTurn]:
 
 def mono_turns(samples: np.ndarray, transcript: Transcript) -> list[SpeakerTurn]:
     """Turns of a mono call: each word takes the voice heard under it (see diarization.py)."""
-    from trainer.speech.diarization import voice_labels
+    from trainer.speech.diarization import UNCERTAIN, voice_labels
 
     words = words_of(transcript)
     if not words:
         return []
     voices = voice_labels(samples, words)
-    return group_turns([(f"S{voices.label_word(w)}", w) for w in words])
+    turns = group_turns([(f"S{voices.label_word(w)}", w) for w in words])
+    for turn in turns:
+        turn.uncertain = sum(voices.confidence(w) < UNCERTAIN for w in turn.words)
+    return turns
 
 
 def assign_roles(turns: list[SpeakerTurn], stereo_agent: str | None = None) -> list[SpeakerTurn]:

@@ -125,6 +125,7 @@ class TurnView:
     seekable: bool = False
     highlighted: bool = False
     segments: list[Segment] = dataclasses.field(default_factory=list)
+    speaker_check: str = ""  # why a reviewer should check who said this (mono calls), or ""
 
 
 @dataclasses.dataclass
@@ -611,9 +612,21 @@ def evidence_spans(view: dict, criterion_id: str) -> dict[int, list[tuple[int, i
     return spans
 
 
-def turn_views(view: dict, criterion_id: str = "") -> list[TurnView]:
-    """The transcript, with the evidence of `criterion_id` (if any) split out as marks."""
+def speaker_check_text(uncertain_words: int) -> str:
+    """The note on a turn whose speaker the audio does not make clear ("" when it does)."""
+    if uncertain_words <= 0:
+        return ""
+    words = "1 word" if uncertain_words == 1 else f"{uncertain_words} words"
+    return f"Check the speaker: the voice is unclear on {words}"
+
+
+def turn_views(
+    view: dict, criterion_id: str = "", checks: dict[int, int] | None = None
+) -> list[TurnView]:
+    """The transcript, with the evidence of `criterion_id` (if any) split out as marks, and the
+    turns whose speaker to check (`checks`: turn index -> unclear words, from `call_details`)."""
     spans = evidence_spans(view, criterion_id) if criterion_id else {}
+    checks = checks or {}
     return [
         TurnView(
             index=i,
@@ -625,6 +638,7 @@ def turn_views(view: dict, criterion_id: str = "") -> list[TurnView]:
             seekable=t.get("start") is not None,
             highlighted=bool(merge_spans(spans.get(i, []), len(t["text"]))),
             segments=split_text(t["text"], spans.get(i, [])),
+            speaker_check=speaker_check_text(checks.get(i, 0)),
         )
         for i, t in enumerate(view.get("turns", []))
     ]

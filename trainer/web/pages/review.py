@@ -75,6 +75,7 @@ class ReviewState(rx.State):
     audio_src: str = ""
     swapping: bool = False
     _view: dict = {}
+    _checks: dict = {}
     _polling: bool = False
 
     @rx.event
@@ -120,7 +121,8 @@ class ReviewState(rx.State):
         self.score = vm.score_cell(view.get("score"), "score", "Overall")
         self.groups = vm.section_groups(view)
         self.sections = [g.score for g in self.groups]
-        self.turns = vm.turn_views(view)
+        self._checks = dict((details or {}).get("speaker_checks") or {})
+        self.turns = vm.turn_views(view, checks=self._checks)
         self.progress = vm.status_view(
             self.status,
             (details or {}).get("progress"),
@@ -212,7 +214,7 @@ class ReviewState(rx.State):
         if criterion is None:
             return self.clear_selection()
         self.selected, self.selected_title = criterion_id, criterion.get("title") or criterion_id
-        self.turns = vm.turn_views(self._view, criterion_id)
+        self.turns = vm.turn_views(self._view, criterion_id, self._checks)
         self.highlighted = vm.evidence_quotes(self._view, criterion_id)
         first = next((t.index for t in self.turns if t.highlighted), None)
         if first is None:
@@ -226,7 +228,7 @@ class ReviewState(rx.State):
     def clear_selection(self):
         """Remove the evidence marks."""
         self.selected, self.selected_title, self.highlighted = "", "", []
-        self.turns = vm.turn_views(self._view)
+        self.turns = vm.turn_views(self._view, checks=self._checks)
 
 
 def _segment(segment: rx.Var[vm.Segment]) -> rx.Component:
@@ -303,6 +305,18 @@ def _turn(turn: rx.Var[vm.TurnView]) -> rx.Component:
                 "#", turn.number, size="1", color_scheme="gray", custom_attrs=testid("turn-number")
             ),
             time,
+            rx.cond(
+                turn.speaker_check != "",
+                rx.badge(
+                    rx.icon("circle_help", size=11),
+                    "check speaker",
+                    color_scheme="amber",
+                    variant="soft",
+                    size="1",
+                    title=turn.speaker_check,
+                    custom_attrs=testid("speaker-check"),
+                ),
+            ),
             spacing="2",
             align="center",
             justify=rx.cond(is_agent, "end", "start"),
