@@ -69,3 +69,31 @@ def test_speech_opening_silence_before_the_first_word_is_left_alone():
     engine = ScriptedEngine([segment("ghost words", 0.5)])
     assert recover_opening(engine, samples, heard) is heard
     assert engine.calls == []
+
+
+def test_speech_words_are_held_to_where_the_channel_has_voice(opening):
+    from trainer.speech.pipeline import fit_words_to_voice
+
+    samples, _, first = opening  # the greeting is voiced from about 1.0 s to `first` - 2 s
+    spoken_end = first - 2.0
+    stretched = Word("speaking", spoken_end - 0.4, spoken_end + 1.5)  # end runs into the pause
+    ghost = Word("thanks", spoken_end + 1.2, spoken_end + 1.6)  # nothing was said there
+    heard = Transcript(
+        (
+            Segment(
+                "Mark speaking thanks",
+                1.0,
+                spoken_end + 1.6,
+                (Word("Mark", 1.0, 1.3), stretched, ghost),
+            ),
+        ),
+        10.0,
+        "x",
+        "y",
+    )
+    fitted = fit_words_to_voice(samples, heard)
+    (segment,) = fitted.segments
+    assert [w.text for w in segment.words] == ["Mark", "speaking"]
+    assert segment.text == "Mark speaking"
+    assert segment.words[1].end <= spoken_end + 0.1  # trimmed back to the voice
+    assert segment.words[1].start == stretched.start

@@ -159,6 +159,57 @@ def recover_opening(engine: Engine, samples: np.ndarray, transcript: Transcript)
     )
 
 
+def fit_words_to_voice(
+    samples: np.ndarray, transcript: Transcript, slack: float = 0.3
+) -> Transcript:
+    """Words held to where the channel has voice: words in silence removed, stretched ends cut.
+
+    Whisper stretches a word over the pause after it ("it." from 13.6 s to 16.7 s while the
+    other party already talks from 14.8 s), and openai-whisper, which has no voice-activity
+    filter, writes words into a stereo channel's silent stretches. Either way those times land
+    in the other speaker's turn. A word is kept when voice activity is found within `slack`
+    seconds of it, and trimmed to the voiced frames it covers (50 ms margin).
+    """
+    from trainer.speech.diarization import FRAME, speech_frames
+
+    voiced = speech_frames(samples)
+    if not voiced.any():
+        return transcript
+    near = np.convolve(voiced, np.ones(2 * int(slack / FRAME) + 1), mode="same") > 0
+    margin = 0.05
+
+    def fitted(word: Word) -> Word | None:
+        a = max(0, int(word.start / FRAME))
+        b = min(len(near), max(a + 1, int(np.ceil(word.end / FRAME))))
+        if not near[a:b].any():
+            return None
+        inside = np.flatnonzero(voiced[a:b])
+        if inside.size == 0:
+            return word
+        start = max(word.start, (a + inside[0]) * FRAME - margin)
+        end = min(word.end, (a + inside[-1] + 1) * FRAME + margin)
+        return Word(word.text, start, max(end, start + 0.01), word.probability)
+
+    segments = []
+    for segment in transcript.segments:
+        if not segment.words:
+            segments.append(segment)
+            continue
+        kept = tuple(w for w in map(fitted, segment.words) if w is not None)
+        if kept:
+            text = (
+                segment.text if len(kept) == len(segment.words) else " ".join(w.text for w in kept)
+            )
+            segments.append(Segment(text, kept[0].start, kept[-1].end, kept))
+    return Transcript(
+        tuple(segments),
+        transcript.duration,
+        transcript.engine,
+        transcript.model,
+        transcript.language,
+    )
+
+
 def attribute_speakers(
     audio: DecodedAudio,
     engine: Engine,
@@ -173,12 +224,14 @@ def attribute_speakers(
         right = transcribe_long(
             engine, audio.samples[1], _scaled(progress, 0.45, 0.9, "right channel")
         )
-        left = recover_opening(engine, audio.samples[0], left)
-        right = recover_opening(engine, audio.samples[1], right)
+        left = fit_words_to_voice(audio.samples[0], recover_opening(engine, audio.samples[0], left))
+        right = fit_words_to_voice(
+            audio.samples[1], recover_opening(engine, audio.samples[1], right)
+        )
         return assign_roles(stereo_turns(left, right), stereo_agent=agent_side), "stereo"
     samples = audio.mono_pcm()
     transcript = transcribe_long(engine, samples, _scaled(progress, 0.0, 0.8, "transcribing"))
-    transcript = recover_opening(engine, samples, transcript)
+    transcript = fit_words_to_voice(samples, recover_opening(engine, samples, transcript))
     if progress:
         progress(0.85, "telling voices apart")
     return assign_roles(mono_turns(samples, transcript)), "mono"
