@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -67,10 +67,14 @@ class VoiceLabels:
         under = np.arange(a, b)[self.frames[a:b] >= 0]
         if under.size:
             return under
-        speech_at = np.flatnonzero(self.speech)
+        speech_at = self._speech_at
         if speech_at.size == 0:
             return under
         return speech_at[[np.abs(speech_at - (a + b) / 2).argmin()]]
+
+    @cached_property
+    def _speech_at(self) -> np.ndarray:
+        return np.flatnonzero(self.speech)
 
     def label_word(self, word: Word) -> int:
         """The voice under a word: the majority of its speech frames, else the nearest speech."""
