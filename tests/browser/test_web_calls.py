@@ -85,6 +85,7 @@ def test_web_calls_review_shows_speech_analytics(page, browser_db_url):
     expect(panel.get_by_test_id("speaker-mode")).to_contain_text("Mono")
     expect(panel.get_by_test_id("asr")).to_have_text("faster-whisper · tiny.en")
     expect(panel.get_by_test_id("redactions")).to_have_text("1 item redacted (1 card)")
+    expect(panel.get_by_test_id("speaker-checks")).to_have_text("1 turn to check")
     # A chat has neither panel nor player.
     page.goto("/conversations/b-1")
     expect(page.get_by_test_id("turn").first).to_be_visible()

@@ -252,6 +252,7 @@ def test_web_viewmodels_call_view_shapes_the_analytics_panel():
         "redactions": 3,
         "redaction_kinds": {"card": 2, "national_id": 1},
         "role_swaps": 1,
+        "speaker_checks": {2: 1, 5: 3},
         "has_audio": True,
         "duration": 72.0,
     }
@@ -265,6 +266,7 @@ def test_web_viewmodels_call_view_shapes_the_analytics_panel():
     assert call.redactions == 3
     assert call.redaction_text == "3 items redacted (2 card, 1 national id)"
     assert call.role_swaps == 1
+    assert call.speaker_checks == "2 turns to check"
     assert len(call.stats) == 11 and len(call.gaps) == 2
     assert "talk_to_listen" not in {st.key for st in call.stats}  # the headline shows it
 
@@ -275,6 +277,7 @@ def test_web_viewmodels_call_view_of_an_unmeasured_call_and_of_none():
     assert call.talk_ratio == "—" and call.duration == "—"
     assert call.speaker_mode.startswith("Stereo") and not call.mono
     assert call.redaction_text == "Nothing redacted" and call.asr == "—"
+    assert call.speaker_checks == ""
     assert vm.call_view(None) == vm.CallView()
     assert vm.redaction_text(1, {"card": 1}) == "1 item redacted (1 card)"
 

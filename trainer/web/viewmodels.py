@@ -191,6 +191,7 @@ class CallView:
     redactions: int = 0
     redaction_text: str = "Nothing redacted"
     role_swaps: int = 0
+    speaker_checks: str = ""  # "2 turns to check" on a mono call with unclear voices, else ""
     measured: bool = False
     has_audio: bool = False
 
@@ -441,9 +442,16 @@ def call_view(details: dict | None) -> CallView:
             int(details.get("redactions") or 0), details.get("redaction_kinds") or {}
         ),
         role_swaps=int(details.get("role_swaps") or 0),
+        speaker_checks=_turns_to_check(len(details.get("speaker_checks") or {})),
         measured=bool(speech),
         has_audio=bool(details.get("has_audio")),
     )
+
+
+def _turns_to_check(count: int) -> str:
+    if count <= 0:
+        return ""
+    return f"{count} {'turn' if count == 1 else 'turns'} to check"
 
 
 def audio_path(external_id: str) -> str:

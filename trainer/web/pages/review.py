@@ -667,6 +667,10 @@ def speech_panel() -> rx.Component:
                 _fact("Speech to text", c.asr, "asr"),
                 _fact("Redacted", c.redaction_text, "redactions"),
                 rx.cond(
+                    c.speaker_checks != "",
+                    _fact("Unclear voices", c.speaker_checks, "speaker-checks"),
+                ),
+                rx.cond(
                     c.role_swaps > 0,
                     _fact("Speakers swapped", c.role_swaps, "role-swaps"),
                 ),
