@@ -8,7 +8,7 @@ leaves this module unless TRAINER_STORE_UNREDACTED=1.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -81,6 +81,16 @@ def _cut_points(samples: np.ndarray, chunk: float = CHUNK_SECONDS) -> list[int]:
     return cuts
 
 
+def _shifted(segment: Segment, offset: float) -> Segment:
+    """A segment of a clip, with its times (and its words') moved to the whole call's."""
+    return Segment(
+        segment.text,
+        segment.start + offset,
+        segment.end + offset,
+        tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words),
+    )
+
+
 def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Transcript:
     """Transcribe any length of audio (int16 or float32) in windows, shifting each window's
     timestamps; only the window being transcribed is ever converted to float."""
@@ -98,17 +108,7 @@ def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Trans
                 progress((i + fraction) / (len(bounds) - 1))
 
         part = engine.transcribe(as_float(samples[a:b]), sub)
-        segments += [
-            Segment(
-                s.text,
-                s.start + offset,
-                s.end + offset,
-                tuple(
-                    Word(w.text, w.start + offset, w.end + offset, w.probability) for w in s.words
-                ),
-            )
-            for s in part.segments
-        ]
+        segments += [_shifted(s, offset) for s in part.segments]
         model = part.model
     return Transcript(tuple(segments), len(samples) / SAMPLE_RATE, engine.name, model)
 
@@ -138,25 +138,14 @@ def recover_opening(engine: Engine, samples: np.ndarray, transcript: Transcript)
     clip = engine.transcribe(as_float(head[start:]))
     offset = start / SAMPLE_RATE
     recovered = [
-        Segment(
-            s.text,
-            s.start + offset,
-            min(first, s.end + offset),
-            tuple(Word(w.text, w.start + offset, w.end + offset, w.probability) for w in s.words),
-        )
-        for s in clip.segments
-        if s.words and s.start + offset < first
+        replace(shifted, end=min(first, shifted.end))
+        for shifted in (_shifted(s, offset) for s in clip.segments if s.words)
+        if shifted.start < first
     ]
     words = [w for s in recovered for w in s.words]
     if not words or sum(w.probability for w in words) / len(words) < OPENING_MIN_PROBABILITY:
         return transcript
-    return Transcript(
-        (*recovered, *transcript.segments),
-        transcript.duration,
-        transcript.engine,
-        transcript.model,
-        transcript.language,
-    )
+    return replace(transcript, segments=(*recovered, *transcript.segments))
 
 
 def fit_words_to_voice(
@@ -188,7 +177,7 @@ def fit_words_to_voice(
             return word
         start = max(word.start, (a + inside[0]) * FRAME - margin)
         end = min(word.end, (a + inside[-1] + 1) * FRAME + margin)
-        return Word(word.text, start, max(end, start + 0.01), word.probability)
+        return replace(word, start=start, end=max(end, start + 0.01))
 
     segments = []
     for segment in transcript.segments:
@@ -201,13 +190,7 @@ def fit_words_to_voice(
                 segment.text if len(kept) == len(segment.words) else " ".join(w.text for w in kept)
             )
             segments.append(Segment(text, kept[0].start, kept[-1].end, kept))
-    return Transcript(
-        tuple(segments),
-        transcript.duration,
-        transcript.engine,
-        transcript.model,
-        transcript.language,
-    )
+    return replace(transcript, segments=tuple(segments))
 
 
 def attribute_speakers(
