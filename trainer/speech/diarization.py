@@ -193,12 +193,10 @@ def embed_windows(samples: np.ndarray, spans: list[tuple[int, int, int]]) -> np.
     for i, (first, end, _) in enumerate(spans):
         by_length.setdefault(end - first, []).append(i)
     with torch.no_grad():
-        for length, members in by_length.items():
+        for members in by_length.values():
             for k in range(0, len(members), 128):
                 batch = members[k : k + 128]
                 mels = np.stack([_loudness_normalised(mel, spans[i]) for i in batch])
-                if length < 1:
-                    continue
                 out[batch] = encoder(torch.from_numpy(mels)).numpy()
     return out
 
@@ -231,12 +229,16 @@ def voice_centroids(embeddings: np.ndarray, spans: list[tuple[int, int, int]]) -
     from sklearn.cluster import KMeans
 
     region_of = np.array([index for *_, index in spans])
-    present = np.unique(region_of)
+    lengths = np.array([end - first for first, end, _ in spans], float)
+    present, region_of = np.unique(region_of, return_inverse=True)
     if len(present) >= 2:
-        points = np.stack([_unit(embeddings[region_of == r].mean(axis=0)) for r in present])
-        weights = np.array([sum(e - f for f, e, i in spans if i == r) for r in present], float)
+        # Per stretch, in one pass over the windows (hours of call have thousands of each).
+        sums = np.zeros((len(present), embeddings.shape[1]), dtype=np.float64)
+        np.add.at(sums, region_of, embeddings)
+        points = np.stack([_unit(row) for row in sums])  # the unit mean: the sum's direction
+        weights = np.bincount(region_of, weights=lengths)
     else:  # one unbroken stretch: fall back on its windows
-        points, weights = embeddings, np.array([e - f for f, e, _ in spans], float)
+        points, weights = embeddings, lengths
     if len(points) < 2:
         return np.stack([_unit(embeddings.mean(axis=0))] * 2)
     model = KMeans(n_clusters=2, n_init=10, random_state=0)
@@ -304,14 +306,16 @@ def viterbi(scores: np.ndarray, speech: np.ndarray) -> np.ndarray:
     return frames
 
 
-def voice_labels(samples: np.ndarray, words: list[Word] | None = None) -> VoiceLabels:
+def voice_labels(
+    samples: np.ndarray, words: list[Word] | None = None, speech: np.ndarray | None = None
+) -> VoiceLabels:
     """Two voices told apart frame by frame in a mono recording (16 kHz, int16 or float32).
 
     With `words` (the ASR's), only sound near a word counts as speech: hold music, ringing and
     line noise then never become a "voice" that the clustering splits off while the two people
-    end up together.
+    end up together. `speech` is the recording's `speech_frames`, when the caller has them.
     """
-    speech = speech_frames(samples)
+    speech = speech_frames(samples) if speech is None else speech
     if words is not None:
         speech = _worded(speech, words)
     total = len(speech)

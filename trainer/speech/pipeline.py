@@ -149,7 +149,10 @@ def recover_opening(engine: Engine, samples: np.ndarray, transcript: Transcript)
 
 
 def fit_words_to_voice(
-    samples: np.ndarray, transcript: Transcript, slack: float = 0.3
+    samples: np.ndarray,
+    transcript: Transcript,
+    slack: float = 0.3,
+    voiced: np.ndarray | None = None,
 ) -> Transcript:
     """Words held to where the channel has voice: words in silence removed, stretched ends cut.
 
@@ -157,11 +160,12 @@ def fit_words_to_voice(
     other party already talks from 14.8 s), and openai-whisper, which has no voice-activity
     filter, writes words into a stereo channel's silent stretches. Either way those times land
     in the other speaker's turn. A word is kept when voice activity is found within `slack`
-    seconds of it, and trimmed to the voiced frames it covers (50 ms margin).
+    seconds of it, and trimmed to the voiced frames it covers (50 ms margin). `voiced` is the
+    channel's `speech_frames`, when the caller has them already.
     """
     from trainer.speech.diarization import FRAME, speech_frames
 
-    voiced = speech_frames(samples)
+    voiced = speech_frames(samples) if voiced is None else voiced
     if not voiced.any():
         return transcript
     near = np.convolve(voiced, np.ones(2 * int(slack / FRAME) + 1), mode="same") > 0
@@ -212,12 +216,16 @@ def attribute_speakers(
             audio.samples[1], recover_opening(engine, audio.samples[1], right)
         )
         return assign_roles(stereo_turns(left, right), stereo_agent=agent_side), "stereo"
+    from trainer.speech.diarization import speech_frames
+
     samples = audio.mono_pcm()
     transcript = transcribe_long(engine, samples, _scaled(progress, 0.0, 0.8, "transcribing"))
-    transcript = fit_words_to_voice(samples, recover_opening(engine, samples, transcript))
+    voiced = speech_frames(samples)  # once: fitting the words and telling voices apart share it
+    transcript = recover_opening(engine, samples, transcript)
+    transcript = fit_words_to_voice(samples, transcript, voiced=voiced)
     if progress:
         progress(0.85, "telling voices apart")
-    return assign_roles(mono_turns(samples, transcript)), "mono"
+    return assign_roles(mono_turns(samples, transcript, voiced)), "mono"
 
 
 def redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:

@@ -70,14 +70,17 @@ def stereo_turns(left: Transcript, right: Transcript) -> list[SpeakerTurn]:
     return group_turns(labelled)
 
 
-def mono_turns(samples: np.ndarray, transcript: Transcript) -> list[SpeakerTurn]:
-    """Turns of a mono call: each word takes the voice heard under it (see diarization.py)."""
+def mono_turns(
+    samples: np.ndarray, transcript: Transcript, speech: np.ndarray | None = None
+) -> list[SpeakerTurn]:
+    """Turns of a mono call: each word takes the voice heard under it (see diarization.py).
+    `speech` is the call's `speech_frames`, when the caller has them already."""
     from trainer.speech.diarization import UNCERTAIN, voice_labels
 
     words = words_of(transcript)
     if not words:
         return []
-    voices = voice_labels(samples, words)
+    voices = voice_labels(samples, words, speech)
     turns = group_turns([(f"S{voices.label_word(w)}", w) for w in words])
     for turn in turns:
         turn.uncertain = sum(voices.confidence(w) < UNCERTAIN for w in turn.words)
