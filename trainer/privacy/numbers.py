@@ -163,6 +163,7 @@ def _tokens(text: str) -> list[DigitToken]:
 
 
 def _joined(text: str, left: DigitToken, right: DigitToken) -> bool:
+    """True when only separators (spaces, punctuation, fillers) lie between two tokens."""
     gap = text[left.end : right.start]
     return len(gap) <= _MAX_GAP and bool(_GAP.match(gap))
 
@@ -235,8 +236,8 @@ def _runs(text: str, tokens: list[DigitToken]) -> tuple[DigitRun, ...]:
 
     for token in tokens:
         if current:
-            gap = text[current[-1].end : token.start]
-            if len(gap) <= _MAX_GAP and _GAP.match(gap):
+            if _joined(text, current[-1], token):
+                gap = text[current[-1].end : token.start]
                 last = current[-1]
                 weak = bool(_WEAK_GAP.match(gap)) or gap == ""
                 if gap == "-" and last.single and token.single:
