@@ -81,3 +81,27 @@ class ScenarioError(TrainerError):
     """A role-play scenario file, or a role-play attempt, that cannot be used."""
 
     code = "E800"
+
+
+class AuthenticationError(TrainerError):
+    """Login, session or token that does not identify an active user."""
+
+    code = "E900"
+
+
+class RateLimitedError(AuthenticationError):
+    """Too many attempts in a short time (failed logins, transcriptions)."""
+
+    code = "E901"
+
+
+class ForbiddenError(TrainerError):
+    """The acting user's role or scope does not allow the action."""
+
+    code = "E910"
+
+
+class AccountError(TrainerError):
+    """A user, team or staff-import row that cannot be stored as given."""
+
+    code = "E920"

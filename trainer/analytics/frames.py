@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from trainer.db.models import ConversationRecord, Evaluation, RubricRecord, User
@@ -21,15 +23,24 @@ BASE_COLUMNS = [
 ]
 
 
-def evaluations_frame(session: Session, rubric_slug: str | None = None) -> pd.DataFrame:
+def evaluations_frame(
+    session: Session,
+    rubric_slug: str | None = None,
+    narrow: Callable[[Select], Select] | None = None,
+    include_roleplay: bool = False,
+) -> pd.DataFrame:
     """Every conversation with the scores of its current evaluation (human beats automatic,
-    newer beats older), one column per section; conversations never scored have NaN scores."""
+    newer beats older), one column per section; conversations never scored have NaN scores.
+
+    `narrow` restricts the SELECT (the caller's visibility policy); role-play attempts are
+    practice, not QA, and stay out unless `include_roleplay`. The agent is the linked account's
+    name, else the name the source gave."""
     query = (
         select(
             ConversationRecord.id.label("cid"),
             ConversationRecord.external_id.label("conversation"),
             ConversationRecord.channel,
-            User.name.label("agent"),
+            func.coalesce(User.name, ConversationRecord.agent_name).label("agent"),
             ConversationRecord.customer_name.label("customer"),
             ConversationRecord.started_at,
             ConversationRecord.status,
@@ -45,6 +56,10 @@ def evaluations_frame(session: Session, rubric_slug: str | None = None) -> pd.Da
         .outerjoin(Evaluation, Evaluation.conversation_id == ConversationRecord.id)
         .outerjoin(RubricRecord, RubricRecord.id == Evaluation.rubric_id)
     )
+    if not include_roleplay:
+        query = query.where(ConversationRecord.channel != "roleplay")
+    if narrow is not None:
+        query = narrow(query)
     rows = session.execute(query).mappings().all()
     frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
     if rubric_slug is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from trainer.conversation import Conversation, Evidence, Turn
@@ -40,6 +40,18 @@ def get_or_create_user(session: Session, name: str, role: str = "agent") -> User
         user = User(name=name, role=role)
         session.add(user)
         session.flush()
+    return user
+
+
+def match_agent(session: Session, name: str | None) -> User | None:
+    """The account an agent name from a source refers to (its name in any case, or its email),
+    or None: ingestion never creates users (unmatched names wait for an admin to link them)."""
+    if not name or not name.strip():
+        return None
+    name = name.strip()
+    user = session.scalar(select(User).where(func.lower(User.name) == name.lower()))
+    if user is None and "@" in name:
+        user = session.scalar(select(User).where(func.lower(User.email) == name.lower()))
     return user
 
 
@@ -102,7 +114,8 @@ def _fill(session: Session, record: ConversationRecord, conv: Conversation, dige
     record.source_format = conv.metadata.get("format")
     record.content_hash = digest
     record.extra = {k: v for k, v in conv.metadata.items() if k != "format"}
-    record.agent = get_or_create_user(session, conv.agent) if conv.agent else None
+    record.agent_name = conv.agent.strip() if conv.agent and conv.agent.strip() else None
+    record.agent = match_agent(session, conv.agent)
     ends = [t.end for t in conv.turns if t.end is not None]
     record.duration_seconds = max(ends) if ends else None
     record.turns = [

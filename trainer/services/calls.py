@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from trainer.access import Action, Actor
 from trainer.db.models import ConversationRecord, TurnRecord
-from trainer.db.repository import find_conversation, get_or_create_user
+from trainer.db.repository import find_conversation, match_agent
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
 from trainer.speech.audio import file_sha256, looks_like_audio
@@ -84,7 +85,8 @@ def register_call(session: Session, path: Path, external_id: str | None = None) 
     record.source_format = "audio"
     record.status, record.status_reason = "queued", None
     record.customer_name = meta.get("customer")
-    record.agent = get_or_create_user(session, meta["agent"]) if meta.get("agent") else None
+    record.agent_name = str(meta["agent"]).strip() or None if meta.get("agent") else None
+    record.agent = match_agent(session, meta.get("agent"))
     record.extra = {"sidecar": meta, "progress": 0.0}
     session.flush()
     return CallIntake(call_id, action)
@@ -191,27 +193,32 @@ def _write_playback(source: str, redactions: list[dict], digest: str) -> Path:
     return export_redacted(source, redactions, target)
 
 
-def playback_path(external_id: str, url: str | None = None) -> Path | None:
-    """The redacted audio file of a call, for playback, or None when there is none."""
+def playback_path(actor: Actor, external_id: str, url: str | None = None) -> Path | None:
+    """The redacted audio file of a call, for playback, or None when there is none. Someone who
+    may not listen to it is told there is no such conversation."""
+    from trainer.services.views import visible_conversation
+
     with session_scope(url) as session:
-        record = find_conversation(session, external_id)
-        if record is None or record.channel != "call":
+        record = visible_conversation(session, actor, external_id, Action.LISTEN_AUDIO)
+        if record.channel != "call":
             return None
         path = ((record.extra or {}).get("audio") or {}).get("playback")
     return Path(path) if path and Path(path).is_file() else None
 
 
-def swap_roles(external_id: str, url: str | None = None) -> dict:
+def swap_roles(actor: Actor, external_id: str, url: str | None = None) -> dict:
     """Swap agent and customer on a call (a reviewer's fix for a wrong mono attribution), then
     recompute its speech analytics and re-score it. Returns the new speech metrics."""
     from trainer.conversation import Turn
+    from trainer.services.audit import record_event
+    from trainer.services.views import visible_conversation
     from trainer.speech.metrics import measure
     from trainer.speech.pipeline import stored_speaker_turns
 
     swap = {"agent": "customer", "customer": "agent"}
     with session_scope(url) as session:
-        record = find_conversation(session, external_id)
-        if record is None or record.channel != "call":
+        record = visible_conversation(session, actor, external_id, Action.CORRECT_TRANSCRIPT)
+        if record.channel != "call":
             raise TrainerError(f"no call {external_id!r}", fix="roles can be swapped on calls only")
         if record.status in {"queued", "processing"}:
             raise TrainerError(f"call {external_id!r} is still being transcribed")
@@ -226,6 +233,15 @@ def swap_roles(external_id: str, url: str | None = None) -> dict:
         metrics = measure(timed, record.duration_seconds or 0.0).as_dict()
         swaps = int((record.extra or {}).get("role_swaps", 0)) + 1
         record.extra = {**(record.extra or {}), "speech": metrics, "role_swaps": swaps}
+        record_event(
+            session,
+            actor,
+            "speakers.swap",
+            object_type="conversation",
+            object_id=external_id,
+            before={"role_swaps": swaps - 1},
+            after={"role_swaps": swaps},
+        )
     from trainer.services.scoring import score_stored
 
     with session_scope(url) as session:

@@ -1,5 +1,5 @@
-"""Seed the demo data `make run` shows: the sample chats and calls, three teams and their people,
-all scored.
+"""Seed the demo data `make run` shows: the sample chats and calls, three teams and their people
+(accounts with the demo password), all scored.
 
 The sample calls (`recordings/calls/*.stereo.opus`, plus one mono recording to show voice-based
 speaker attribution) are transcribed inline, a few seconds to half a minute each. Seeding again
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from trainer.access import Actor
+from trainer.access.passwords import hash_password
 from trainer.db.models import ConversationRecord, Team, User
-from trainer.db.repository import get_or_create_user
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
 from trainer.services.ingestion import ingest_paths
@@ -38,15 +39,53 @@ TEAMS = {
         "Nina Patel",
     ],
 }
+# (name, role, teams): the lead leads two teams; new hires practise role-plays.
 STAFF = [
-    ("Morgan Reyes", "lead"),
-    ("Jordan Kim", "reviewer"),
-    ("Hana Ito", "hr"),
-    ("Alex Admin", "admin"),
-    # New hires who practise role-plays on the practice page.
-    ("Riley Park", "trainee"),
-    ("Noor Haddad", "trainee"),
+    ("Morgan Reyes", "lead", ["Tier 1 North", "Voice Support"]),
+    ("Jordan Kim", "reviewer", []),
+    ("Hana Ito", "hr", []),
+    ("Alex Admin", "admin", []),
+    ("Riley Park", "trainee", ["Tier 1 North"]),
+    ("Noor Haddad", "trainee", ["Tier 1 South"]),
 ]
+#: Every demo account's password. Demo only: documented in the README and printed by `make run`.
+DEMO_PASSWORD = "trainer-demo"
+DEMO_DOMAIN = "example.com"
+
+
+def demo_email(name: str) -> str:
+    """A demo account's email: `sam.lee@example.com`."""
+    return f"{name.lower().replace(' ', '.')}@{DEMO_DOMAIN}"
+
+
+def seed_people(url: str | None = None) -> int:
+    """The demo teams and their people, each with an email and the demo password (accounts that
+    exist keep theirs); how many accounts were created."""
+    created = 0
+    with session_scope(url) as session:
+        teams: dict[str, Team] = {}
+        for team_name in TEAMS:
+            team = session.scalar(select(Team).where(Team.name == team_name))
+            if team is None:
+                team = Team(name=team_name)
+                session.add(team)
+            teams[team_name] = team
+        people = [(n, "agent", [t]) for t, names in TEAMS.items() for n in names] + STAFF
+        for name, role, team_names in people:
+            user = session.scalar(select(User).where(User.name == name))
+            if user is None:
+                user = User(name=name, email=demo_email(name), role=role, active=True)
+                session.add(user)
+                created += 1
+            user.role = role
+            user.email = user.email or demo_email(name)
+            user.password_hash = user.password_hash or hash_password(DEMO_PASSWORD)
+            for team_name in team_names:
+                if teams[team_name] not in user.teams:
+                    user.teams.append(teams[team_name])
+    return created
+
+
 WAITING = ("queued", "processing")
 
 
@@ -70,7 +109,7 @@ def seed_calls(url: str | None = None, say: Callable[[str], None] = lambda _msg:
     if not files:
         return {"calls": 0, "transcribed": 0, "failed": []}
     say(f"registering {len(files)} calls from {CALLS}")
-    summary = ingest_paths(files, url=url)
+    summary = ingest_paths(Actor.local_admin(), files, url=url)
     if summary.failed:
         raise TrainerError(f"demo calls failed to register: {summary.failed[0][1]}")
     ids = summary.calls + summary.unchanged
@@ -96,8 +135,9 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
     """Ingest recordings/ (chats, and calls unless TRAINER_DEMO_CALLS=0), create teams and staff,
     and score everything that has a transcript (idempotent)."""
     say = progress or (lambda _msg: None)
+    seed_people(url)
     say(f"ingesting {RECORDINGS / 'chats'}")
-    summary = ingest_paths([RECORDINGS / "chats"], url=url)
+    summary = ingest_paths(Actor.local_admin(), [RECORDINGS / "chats"], url=url)
     if summary.failed:
         raise TrainerError(f"demo data failed to ingest: {summary.failed[0][1]}")
     calls = (
@@ -106,15 +146,6 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
     for external_id in calls["failed"]:
         say(f"call {external_id} failed to transcribe (its review page shows why)")
     with session_scope(url) as session:
-        for team_name, members in TEAMS.items():
-            team = session.scalar(select(Team).where(Team.name == team_name)) or Team(
-                name=team_name
-            )
-            session.add(team)
-            for name in members:
-                get_or_create_user(session, name, "agent").team = team
-        for name, role in STAFF:
-            get_or_create_user(session, name, role).role = role
         say("scoring with the default rubric")
         ready = session.scalars(
             select(ConversationRecord.external_id)

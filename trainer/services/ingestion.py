@@ -6,11 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.access import Action, Actor, authorize
 from trainer.db.repository import store_conversation
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
 from trainer.ingest import UnrecognizedFormat, find_files, read_file
 from trainer.ingest.speakers import SpeakerAliases
+from trainer.services.audit import record_event
 from trainer.services.calls import is_call_file, register_call
 
 
@@ -32,6 +34,7 @@ class IngestSummary:
 
 
 def ingest_paths(
+    actor: Actor,
     paths: Iterable[str | Path],
     aliases: SpeakerAliases | None = None,
     *,
@@ -46,7 +49,9 @@ def ingest_paths(
     never stops the rest. Audio files are registered as calls (status 'queued') for
     `trainer.services.calls.transcribe_stored`; `call_id` names a single call given directly.
     A file nobody named that is not a conversation (a README in the folder) is skipped.
+    Only admins ingest (API tokens included); the run is one row of the audit log.
     """
+    authorize(actor, Action.INGEST)
     aliases = aliases or SpeakerAliases.from_env()
     summary = IngestSummary()
     for path, named in find_files([Path(p) for p in paths]):
@@ -72,6 +77,19 @@ def ingest_paths(
             summary.failed.append((str(path), message))
         if progress:
             progress(path)
+    with session_scope(url) as session:
+        record_event(
+            session,
+            actor,
+            "conversations.ingest",
+            after={
+                "ingested": len(summary.ingested),
+                "replaced": len(summary.replaced),
+                "unchanged": len(summary.unchanged),
+                "calls": len(summary.calls),
+                "failed": len(summary.failed),
+            },
+        )
     return summary
 
 

@@ -3,7 +3,12 @@
 Made for a web page driving an attempt one request at a time: every call takes a Session (the
 caller owns the transaction), the live attempt is saved as a snapshot on its row after each reply,
 and every function returns plain JSON-ready dicts. A finished attempt is stored as a `roleplay`
-conversation with its evaluation, so it shows up in reviews and scorecards like any other.
+conversation with its evaluation; it is practice, listed under Practice and never in QA lists or
+agent scorecards.
+
+Attempts belong to the trainee who plays them: the acting user. Another person's attempt does
+not exist for an actor (NotFoundError), except to those who follow that trainee's onboarding
+(leads of their team, HR, admins), who may read their progress.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trainer.access import Action, Actor, authorize
+from trainer.access.policy import Subject, can
 from trainer.db.models import RoleplayAttempt, User
 from trainer.db.repository import (
-    get_or_create_user,
     save_evaluation,
     store_conversation,
     store_rubric,
@@ -41,11 +47,32 @@ def _scenario(scenario: str | Scenario) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else find_scenario(scenario)
 
 
-def _require(session: Session, attempt_id: int) -> RoleplayAttempt:
+def _require(session: Session, actor: Actor, attempt_id: int) -> RoleplayAttempt:
+    """The actor's own attempt; "not found" for a missing one and for anyone else's."""
     row = session.get(RoleplayAttempt, attempt_id)
-    if row is None:
+    if row is None or not can(actor, Action.PRACTISE, _attempt_subject(row)):
         raise NotFoundError(f"no role-play attempt {attempt_id}", fix="start a new attempt")
     return row
+
+
+def _attempt_subject(row: RoleplayAttempt) -> Subject:
+    return Subject(
+        label=f"role-play attempt {row.id}",
+        owner_id=row.trainee_id,
+        owner_team_ids=row.trainee.team_ids if row.trainee else frozenset(),
+    )
+
+
+def _trainee(session: Session, actor: Actor) -> User:
+    """The acting user as the trainee of an attempt (the CLI names one with --trainee)."""
+    authorize(actor, Action.PRACTISE)
+    user = session.get(User, actor.id) if actor.id is not None else None
+    if user is None or not user.active:
+        raise ScenarioError(
+            "role-plays are played by a user with an account",
+            fix="log in, or give the CLI a trainee with --trainee",
+        )
+    return user
 
 
 def _scenario_for(row: RoleplayAttempt) -> Scenario:
@@ -147,18 +174,20 @@ def _live(row: RoleplayAttempt, attempt: Attempt) -> dict:
 
 def start_attempt(
     session: Session,
-    trainee: str,
+    actor: Actor,
     scenario: str | Scenario,
     *,
     seed: int | None = None,
     phraser: Phraser | None = None,
 ) -> dict:
-    """Create an attempt for `trainee`; returns the brief, the customer's opening and the mood.
+    """Create an attempt for the acting user; returns the brief, the customer's opening and the
+    mood.
 
     Without a seed, the attempt's id seeds it (different attempts, different lines).
     """
+    user = _trainee(session, actor)
+    trainee = user.name
     scenario = _scenario(scenario)
-    user = get_or_create_user(session, trainee, role="trainee")
     row = RoleplayAttempt(
         trainee=user,
         scenario_id=scenario.id,
@@ -177,10 +206,10 @@ def start_attempt(
 
 
 def send_reply(
-    session: Session, attempt_id: int, text: str, *, phraser: Phraser | None = None
+    session: Session, actor: Actor, attempt_id: int, text: str, *, phraser: Phraser | None = None
 ) -> dict:
     """Play one trainee reply; returns the customer's answer and, once it ended, the result."""
-    row = _require(session, attempt_id)
+    row = _require(session, actor, attempt_id)
     if row.status != "in_progress":
         raise ScenarioError(
             f"attempt {attempt_id} has finished", fix="start a new attempt to practise again"
@@ -196,11 +225,11 @@ def send_reply(
     return view
 
 
-def finish_attempt(session: Session, attempt_id: int) -> dict:
+def finish_attempt(session: Session, actor: Actor, attempt_id: int) -> dict:
     """End an attempt now (the trainee hung up) and score it; a finished one is returned as is."""
-    row = _require(session, attempt_id)
+    row = _require(session, actor, attempt_id)
     if row.status != "in_progress":
-        return attempt_view(session, attempt_id)
+        return _view(row)
     return _finish(session, row, Attempt.restore(_scenario_for(row), row.state))
 
 
@@ -208,7 +237,7 @@ def _finish(session: Session, row: RoleplayAttempt, attempt: Attempt) -> dict:
     result = attempt.finish(external_id=f"roleplay-{row.id}")
     _store_result(session, row, result)
     row.state = attempt.snapshot()
-    return attempt_view(session, row.id)
+    return _view(row)
 
 
 def _store_result(session: Session, row: RoleplayAttempt, result: AttemptResult) -> None:
@@ -236,10 +265,18 @@ def _store_result(session: Session, row: RoleplayAttempt, result: AttemptResult)
 
 
 def record_result(
-    session: Session, trainee: str, result: AttemptResult, *, seed: int = 0
+    session: Session, actor: Actor, trainee: str, result: AttemptResult, *, seed: int = 0
 ) -> RoleplayAttempt:
-    """Store an attempt played elsewhere (`trainer roleplay --trainee`) for `trainee`."""
-    user = get_or_create_user(session, trainee, role="trainee")
+    """Store an attempt played elsewhere (`trainer roleplay --trainee`) for `trainee`, who must
+    have an account; only they or an admin may record it."""
+    user = session.scalar(select(User).where(User.name == trainee.strip()))
+    if user is None:
+        raise NotFoundError(
+            f"no user {trainee!r}",
+            fix=f"add them first: trainer users add {trainee!r} --email ... --role trainee",
+        )
+    if actor.id != user.id:
+        authorize(actor, Action.ADMINISTER)
     scenario_version = result.conversation.metadata.get("roleplay", {}).get("scenario_version", 1)
     row = RoleplayAttempt(
         trainee=user,
@@ -255,9 +292,13 @@ def record_result(
     return row
 
 
-def attempt_view(session: Session, attempt_id: int) -> dict:
-    """One attempt: status, outcome, score, pass, mood curve, feedback and transcript."""
-    row = _require(session, attempt_id)
+def attempt_view(session: Session, actor: Actor, attempt_id: int) -> dict:
+    """One of the actor's attempts: status, outcome, score, pass, mood curve, feedback and
+    transcript."""
+    return _view(_require(session, actor, attempt_id))
+
+
+def _view(row: RoleplayAttempt) -> dict:
     turns = row.state.get("turns", []) if row.state else []
     return {
         "attempt": row.id,
@@ -282,10 +323,23 @@ def attempt_view(session: Session, attempt_id: int) -> dict:
     }
 
 
-def _finished_rows(session: Session, trainee: str) -> list[RoleplayAttempt]:
+def _whose(session: Session, actor: Actor, trainee: str | None) -> User:
+    """The trainee whose attempts are asked for: the actor, or someone whose onboarding the actor
+    follows (their lead, HR, an admin); anyone else is "not found"."""
+    if trainee is None or (actor.id is not None and trainee == actor.name):
+        return _trainee(session, actor)
     user = session.scalar(select(User).where(User.name == trainee))
-    if user is None:
+    subject = Subject(
+        label=f"trainee {trainee!r}",
+        owner_id=user.id if user else None,
+        owner_team_ids=user.team_ids if user else frozenset(),
+    )
+    if user is None or not can(actor, Action.ONBOARDING, subject):
         raise NotFoundError(f"no trainee {trainee!r}", fix="check the name, or play a scenario")
+    return user
+
+
+def _finished_rows(session: Session, user: User) -> list[RoleplayAttempt]:
     return list(
         session.scalars(
             select(RoleplayAttempt)
@@ -295,8 +349,10 @@ def _finished_rows(session: Session, trainee: str) -> list[RoleplayAttempt]:
     )
 
 
-def list_attempts(session: Session, trainee: str) -> list[dict]:
-    """A trainee's finished attempts, oldest first (summary fields only)."""
+def list_attempts(session: Session, actor: Actor, trainee: str | None = None) -> list[dict]:
+    """A trainee's finished attempts (the actor's own by default), oldest first (summary fields
+    only)."""
+    user = _whose(session, actor, trainee)
     return [
         {
             "attempt": row.id,
@@ -307,10 +363,12 @@ def list_attempts(session: Session, trainee: str) -> list[dict]:
             "passed": bool(row.passed),
             "sections": dict(row.sections or {}),
         }
-        for row in _finished_rows(session, trainee)
+        for row in _finished_rows(session, user)
     ]
 
 
-def trainee_progress(session: Session, trainee: str) -> dict:
-    """Per-skill progress over attempts, best and latest score per scenario, scenarios passed."""
-    return {"trainee": trainee, **progress_report(list_attempts(session, trainee))}
+def trainee_progress(session: Session, actor: Actor, trainee: str | None = None) -> dict:
+    """Per-skill progress over attempts (the actor's own by default), best and latest score per
+    scenario, scenarios passed."""
+    user = _whose(session, actor, trainee)
+    return {"trainee": user.name, **progress_report(list_attempts(session, actor, user.name))}

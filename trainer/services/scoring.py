@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from trainer.access import Actor
 from trainer.db.models import ConversationRecord
 from trainer.db.repository import (
     require_conversation,
@@ -70,4 +71,44 @@ def score_stored(
             summary.failed.append((record.external_id, reason))
         if progress:
             progress(record.external_id)
+    return summary
+
+
+def rescore(
+    session: Session,
+    actor: Actor,
+    external_ids: Iterable[str] | None,
+    rubric: str | Rubric | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ScoreSummary:
+    """Score conversations again on a person's request (the CLI's `score`, the review page):
+    each must be one the actor may re-score; the request is in the audit log. Human reviews are
+    separate rows and are never touched."""
+    from trainer.access import Action, authorize
+    from trainer.access.policy import conversation_subject
+    from trainer.services.audit import record_event
+
+    authorize(actor, Action.CORRECT_TRANSCRIPT)
+    if external_ids is not None:
+        external_ids = list(external_ids)
+        for external_id in external_ids:
+            record = require_conversation(session, external_id)
+            authorize(actor, Action.CORRECT_TRANSCRIPT, conversation_subject(record))
+    elif not actor.is_admin:
+        from trainer.errors import ForbiddenError
+
+        raise ForbiddenError("only an admin may re-score every conversation at once")
+    summary = score_stored(session, external_ids, rubric, progress)
+    record_event(
+        session,
+        actor,
+        "rescore",
+        object_type="conversation",
+        object_id=external_ids[0] if external_ids and len(external_ids) == 1 else None,
+        after={
+            "scored": len(summary.scored),
+            "failed": len(summary.failed),
+            "conversations": external_ids if external_ids and len(external_ids) <= 50 else None,
+        },
+    )
     return summary

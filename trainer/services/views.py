@@ -1,27 +1,51 @@
-"""Read models for people: a conversation's review, the conversations list, the scorecard."""
+"""Read models for people: a conversation's review, the conversations list, the scorecard.
+
+Each takes the acting user and asks the policy first: what the actor may not see does not exist
+for them (NotFoundError), and lists are narrowed in the query itself."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trainer.access import Action, Actor, authorize, visible_conversations
+from trainer.access.policy import conversation_subject
 from trainer.analytics.frames import evaluations_frame
 from trainer.analytics.scorecards import agent_scorecard
 from trainer.db.models import ConversationRecord
-from trainer.db.repository import latest_evaluation, require_conversation
+from trainer.db.repository import find_conversation, latest_evaluation
+from trainer.errors import NotFoundError
 from trainer.scoring.rubric import parse_rubric
 
 
-def conversation_view(session: Session, external_id: str) -> dict:
+def visible_conversation(
+    session: Session, actor: Actor, external_id: str, action: Action = Action.VIEW_CONVERSATION
+) -> ConversationRecord:
+    """The stored conversation, if the actor may do `action` to it; "not found" when it does
+    not exist or is not theirs to see (the two are told apart by no one)."""
+    record = find_conversation(session, external_id)
+    if record is None:
+        raise NotFoundError(
+            f"no conversation {external_id!r}",
+            fix="run 'trainer report' or list ids in the web app",
+        )
+    authorize(actor, Action.VIEW_CONVERSATION, conversation_subject(record))
+    if action is not Action.VIEW_CONVERSATION:
+        authorize(actor, action, conversation_subject(record))
+    return record
+
+
+def conversation_view(session: Session, actor: Actor, external_id: str) -> dict:
     """The review of one conversation: turns, scores, criteria with evidence (`show --format json`).
 
     Evidence `turn` is the 0-based index into `turns`; `start`/`end` are character offsets in it.
     """
-    record = require_conversation(session, external_id)
+    record = visible_conversation(session, actor, external_id)
     evaluation = latest_evaluation(session, record)
     titles: dict[str, str] = {}
     if evaluation is not None:
@@ -30,7 +54,7 @@ def conversation_view(session: Session, external_id: str) -> dict:
     return {
         "conversation": record.external_id,
         "channel": record.channel,
-        "agent": record.agent.name if record.agent else None,
+        "agent": record.agent.name if record.agent else record.agent_name,
         "customer": record.customer_name,
         "started_at": record.started_at.isoformat() if record.started_at else None,
         "status": record.status,
@@ -76,12 +100,27 @@ class ConversationFilter:
     channel: str | None = None
     min_score: float | None = None
     max_score: float | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
-def list_conversations(session: Session, filters: ConversationFilter | None = None) -> list[dict]:
-    """Conversations with their current score, filtered by agent, channel and score range."""
+def list_conversations(
+    session: Session, actor: Actor, filters: ConversationFilter | None = None
+) -> list[dict]:
+    """The conversations the actor may see, with their current score, filtered by agent,
+    channel, start time and score range (role-play attempts are practice: never listed here)."""
     filters = filters or ConversationFilter()
-    frame = evaluations_frame(session)
+    authorize(actor, Action.VIEW_CONVERSATION)
+
+    def narrow(query):
+        query = visible_conversations(actor, query)
+        if filters.since is not None:
+            query = query.where(ConversationRecord.started_at >= filters.since)
+        if filters.until is not None:
+            query = query.where(ConversationRecord.started_at < filters.until)
+        return query
+
+    frame = evaluations_frame(session, narrow=narrow)
     if filters.agent:
         frame = frame[frame["agent"] == filters.agent]
     if filters.channel:
@@ -98,9 +137,16 @@ def list_conversations(session: Session, filters: ConversationFilter | None = No
     return rows
 
 
-def scorecard(session: Session) -> list[dict]:
-    """Section averages per agent, as rows (the scorecard page and `trainer report`)."""
-    card = agent_scorecard(evaluations_frame(session))
+def scorecard(session: Session, actor: Actor) -> list[dict]:
+    """Section averages per agent the actor may see, as rows (the scorecard page and
+    `trainer report`): their own, their teams' or everyone's. Role-play attempts never count."""
+    authorize(actor, Action.VIEW_SCORECARDS)
+
+    card = agent_scorecard(
+        evaluations_frame(
+            session, narrow=lambda q: visible_conversations(actor, q, Action.VIEW_SCORECARDS)
+        )
+    )
     card = card.astype(object).where(pd.notna(card), None)
     return card.to_dict(orient="records")
 
@@ -108,7 +154,7 @@ def scorecard(session: Session) -> list[dict]:
 PENDING_STATUSES = ("queued", "processing")
 
 
-def call_details(session: Session, external_id: str) -> dict | None:
+def call_details(session: Session, actor: Actor, external_id: str) -> dict | None:
     """What a call's review shows beside its transcript (None for a chat or role-play).
 
     Transcription progress (`progress` 0..1, `stage`), the speech metrics, how speakers were told
@@ -117,7 +163,7 @@ def call_details(session: Session, external_id: str) -> dict | None:
     redacted (count and kinds, never the values) and whether a playable (redacted) recording
     exists.
     """
-    record = require_conversation(session, external_id)
+    record = visible_conversation(session, actor, external_id)
     if record.channel != "call":
         return None
     extra = record.extra or {}
@@ -150,9 +196,13 @@ def call_details(session: Session, external_id: str) -> dict | None:
     }
 
 
-def conversation_statuses(session: Session, external_ids: list[str] | None = None) -> dict:
-    """{external id: {status, reason, progress, stage}} of conversations that are not simply
-    done: queued or processing (with progress 0..1 and stage) and failed (with the reason)."""
+def conversation_statuses(
+    session: Session, actor: Actor, external_ids: list[str] | None = None
+) -> dict:
+    """{external id: {status, reason, progress, stage}} of the visible conversations that are
+    not simply done: queued or processing (with progress 0..1 and stage) and failed (with the
+    reason)."""
+    authorize(actor, Action.VIEW_CONVERSATION)
     query = select(
         ConversationRecord.external_id,
         ConversationRecord.status,
@@ -161,6 +211,7 @@ def conversation_statuses(session: Session, external_ids: list[str] | None = Non
     ).where(ConversationRecord.status.in_([*PENDING_STATUSES, "failed"]))
     if external_ids is not None:
         query = query.where(ConversationRecord.external_id.in_(list(external_ids)))
+    query = visible_conversations(actor, query)
     return {
         row.external_id: {
             "status": row.status,

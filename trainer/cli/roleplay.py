@@ -1,11 +1,11 @@
 """`trainer roleplay` and `trainer scenario ...`: practise a scenario, validate and list them.
 
-A Typer app whose commands merge into the main `trainer` app with `app.add_typer(roleplay_app)`.
+Role-plays played here are stored for the trainee named by `--trainee` (an account), recorded by
+the acting user (the local admin unless `--as`).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -14,28 +14,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from trainer.cli.common import acting_actor, app, err, out, user_errors
 from trainer.errors import TrainerError
 
-app = typer.Typer(help="Role-play practice against a simulated customer.")
 scenario_app = typer.Typer(help="Check, list and show role-play scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
-
-out = Console()
-err = Console(stderr=True)
-
-
-def user_errors(fn):
-    """Print a TrainerError as one clear line and exit 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except TrainerError as exc:
-            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _phraser(llm_url: str | None, llm_model: str | None):
@@ -107,7 +90,7 @@ def _store(trainee: str, result, seed: int) -> int:
     from trainer.services.roleplay import record_result
 
     with session_scope() as session:
-        return record_result(session, trainee, result, seed=seed).id
+        return record_result(session, acting_actor(session), trainee, result, seed=seed).id
 
 
 def _interactive(attempt, quiet: bool) -> None:
@@ -240,7 +223,7 @@ def scenario_progress(
     from trainer.services.roleplay import trainee_progress
 
     with session_scope() as session:
-        report = trainee_progress(session, trainee)
+        report = trainee_progress(session, acting_actor(session), trainee)
     if as_json:
         print(json.dumps(report, indent=2))
         return

@@ -1,70 +1,29 @@
-"""The `trainer` command: ingest, score, show, report, rubrics, database and demo data."""
+"""Conversations: ingest, score, show, report, swap speakers, export audio."""
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
+from trainer.cli.common import (
+    ReportFormat,
+    TextOrJson,
+    _fmt,
+    _print_table,
+    _progress,
+    acting_actor,
+    app,
+    err,
+    out,
+    user_errors,
+)
 from trainer.errors import TrainerError
-from trainer.roleplay.cli import app as roleplay_app
-
-app = typer.Typer(help="Trainer: QA and training for customer-service teams.", no_args_is_help=True)
-rubric_app = typer.Typer(help="Check and list rubrics.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure detectors against human labels.", no_args_is_help=True)
-app.add_typer(rubric_app, name="rubric")
-app.add_typer(db_app, name="db")
-app.add_typer(eval_app, name="eval")
-app.add_typer(roleplay_app)  # `trainer roleplay` and `trainer scenario ...`
-
-out = Console()
-err = Console(stderr=True)
-
-
-def user_errors(fn):
-    """Print a TrainerError as one clear line and exit 2, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except TrainerError as exc:
-            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-def _progress(total: int, label: str) -> Progress:
-    return Progress(
-        TextColumn(f"[bold]{label}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=total < 2 or not err.is_terminal,
-    )
-
-
-class TextOrJson(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 @app.command()
@@ -109,9 +68,14 @@ def ingest(
     total = len(find_files(paths))
     if call_id and total != 1:
         raise TrainerError("--id names one call", where="--id", fix="pass a single audio file")
+    from trainer.db.session import session_scope
+
+    with session_scope() as session:
+        actor = acting_actor(session)
     with _progress(total, "ingest") as bar:
         task = bar.add_task("", total=total)
         summary = ingest_paths(
+            actor,
             paths,
             aliases,
             replace=replace,
@@ -172,21 +136,27 @@ def _transcribe_calls(
             )
             if status == "failed":
                 with session_scope() as session:
-                    failed.append((cid, conversation_view(session, cid)["status_reason"]))
+                    view = conversation_view(session, acting_actor(session), cid)
+                    failed.append((cid, view["status_reason"]))
     return failed
 
 
 def _score(ids: list[str] | None, rubric: str | None) -> None:
     from trainer.db.session import session_scope
-    from trainer.services.scoring import resolve_rubric, score_stored
+    from trainer.services.scoring import rescore, resolve_rubric
 
     resolved = resolve_rubric(rubric)
     with session_scope() as session:
+        actor = acting_actor(session)
         total = len(ids) if ids is not None else 0
         with _progress(max(total, 2), "score") as bar:
             task = bar.add_task("", total=total or None)
-            summary = score_stored(
-                session, ids, resolved, lambda cid: bar.update(task, advance=1, description=cid)
+            summary = rescore(
+                session,
+                actor,
+                ids,
+                resolved,
+                lambda cid: bar.update(task, advance=1, description=cid),
             )
     out.print(f"scored {len(summary.scored)} with {resolved.ref}, failed {len(summary.failed)}")
     for cid, reason in summary.failed:
@@ -224,29 +194,6 @@ def score(
 
 @app.command()
 @user_errors
-def worker(
-    workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
-) -> None:
-    """Run queue consumers (start one per machine; they share TRAINER_QUEUE_URL)."""
-    from trainer.jobs.queue import default_queue, queue_url
-
-    err.print(f"worker consuming {queue_url()} with {workers} thread(s)", highlight=False)
-    consumer = default_queue().huey.create_consumer(workers=workers, worker_type="thread")
-    consumer.run()
-
-
-def _print_table(table: Table) -> None:
-    # Piped output has no terminal width; rich would squeeze tables into 80 columns.
-    console = out if out.is_terminal else Console(width=160)
-    console.print(table)
-
-
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}"
-
-
-@app.command()
-@user_errors
 def show(
     conversation: Annotated[str, typer.Argument(help="External id of the conversation.")],
     format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
@@ -256,7 +203,7 @@ def show(
     from trainer.services.views import conversation_view
 
     with session_scope() as session:
-        view = conversation_view(session, conversation)
+        view = conversation_view(session, acting_actor(session), conversation)
     if format is TextOrJson.json:
         print(json.dumps(view, indent=2, ensure_ascii=False))
         return
@@ -299,7 +246,7 @@ def report(
     from trainer.services.views import scorecard
 
     with session_scope() as session:
-        rows = scorecard(session)
+        rows = scorecard(session, acting_actor(session))
     if format is ReportFormat.json:
         print(json.dumps(rows, indent=2))
         return
@@ -316,92 +263,18 @@ def report(
     _print_table(table)
 
 
-@rubric_app.command("check")
-@user_errors
-def rubric_check(files: Annotated[list[Path], typer.Argument(help="Rubric YAML files.")]) -> None:
-    """Validate rubric files: OK, or an error naming the file, the path inside it and the fix."""
-    from trainer.scoring.rubric import load_rubric
-
-    failed = False
-    for path in files:
-        try:
-            rubric = load_rubric(path)
-        except TrainerError as exc:
-            failed = True
-            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
-            continue
-        out.print(
-            f"OK {path} ({rubric.ref}: {len(rubric.sections)} sections, "
-            f"{len(rubric.criteria())} criteria)",
-            highlight=False,
-        )
-    if failed:
-        raise typer.Exit(2)
-
-
-@rubric_app.command("list")
-@user_errors
-def rubric_list() -> None:
-    """List the rubrics shipped in rubrics/."""
-    from trainer.scoring.rubric import RUBRICS_DIR, load_rubric
-
-    for path in sorted(RUBRICS_DIR.glob("*.y*ml")):
-        rubric = load_rubric(path)
-        out.print(f"{rubric.ref}  {rubric.title}  ({path.name})", highlight=False)
-
-
-@app.command()
-def detectors() -> None:
-    """List registered detectors by versioned name."""
-    from trainer.scoring.registry import registry
-
-    for spec in registry:
-        out.print(f"{spec.name:42} {spec.description}", highlight=False)
-
-
-@db_app.command("upgrade")
-@user_errors
-def db_upgrade() -> None:
-    """Apply migrations to the configured database (commands also do this on their own)."""
-    from trainer.db.migrate import current_revision
-    from trainer.db.session import database_url, get_sessionmaker
-
-    maker = get_sessionmaker()
-    engine = maker.kw["bind"]
-    out.print(
-        f"database at revision {current_revision(engine)} ({_safe_url(database_url())})",
-        highlight=False,
-    )
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-@app.command()
-@user_errors
-def demo() -> None:
-    """Seed the demo data: sample chats, people and teams, scored with the default rubric."""
-    from trainer.services.demo import seed_demo
-
-    result = seed_demo(progress=lambda msg: err.print(f"[dim]{msg}[/]", highlight=False))
-    out.print(
-        f"demo ready: {result['conversations']} conversations ({result.get('calls', 0)} calls), "
-        f"{result['scored']} scored, {result['agents']} agents"
-    )
-
-
 @app.command("swap-roles")
 @user_errors
 def swap_roles_command(
     conversation: Annotated[str, typer.Argument(help="External id of the call.")],
 ) -> None:
     """Swap agent and customer on a call and re-score it."""
+    from trainer.db.session import session_scope
     from trainer.services.calls import swap_roles
 
-    metrics = swap_roles(conversation)
+    with session_scope() as session:
+        actor = acting_actor(session)
+    metrics = swap_roles(actor, conversation)
     out.print(
         f"swapped roles on {conversation}; agent now talks {metrics['talk_seconds']['agent']:.0f} s"
         " and the call was re-scored",
@@ -421,12 +294,15 @@ def export_audio(
     """Write a copy of a call's audio, with redacted personal data silenced by default."""
     import shutil
 
-    from trainer.db.repository import require_conversation
+    from trainer.access import Action
     from trainer.db.session import session_scope
+    from trainer.services.views import visible_conversation
     from trainer.speech.export import export_redacted
 
     with session_scope() as session:
-        record = require_conversation(session, conversation)
+        record = visible_conversation(
+            session, acting_actor(session), conversation, Action.LISTEN_AUDIO
+        )
         if record.channel != "call" or not record.source:
             raise TrainerError(f"{conversation!r} is not a call with audio", where=conversation)
         source, ranges = record.source, list((record.extra or {}).get("redactions") or [])
@@ -443,83 +319,3 @@ def export_audio(
         shutil.copyfile(source, out)
         out_note = "original audio, unredacted"
     err.print(f"wrote {out} ({out_note})", highlight=False)
-
-
-models_app = typer.Typer(
-    help="Speech models (local only: nothing is downloaded).", no_args_is_help=True
-)
-app.add_typer(models_app, name="models")
-
-
-@models_app.command("convert")
-@user_errors
-def models_convert(
-    out: Annotated[Path | None, typer.Option(help="Where to write the .pt checkpoint.")] = None,
-) -> None:
-    """Build openai-whisper's PyTorch checkpoint from the packaged CTranslate2 tiny.en weights."""
-    from trainer.speech.models import convert_packaged
-
-    path = Path(convert_packaged(out))
-    err.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
-
-
-class EvalSplit(StrEnum):
-    """Which rows of an evaluation file to use (see trainer.evaluation.empathy.split_of)."""
-
-    all = "all"
-    tune = "tune"
-    holdout = "holdout"
-
-
-@eval_app.command("empathy")
-@user_errors
-def eval_empathy(
-    data: Annotated[Path, typer.Option(help="EPITOME-format CSV to evaluate on.")],
-    baseline_train: Annotated[
-        Path | None,
-        typer.Option(
-            help="CSV to train the TF-IDF baseline on (default: cross-validate on --data)."
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    split: Annotated[
-        EvalSplit,
-        typer.Option(help="Rows of --data: all, or the fixed tune or holdout half of it."),
-    ] = EvalSplit.all,
-) -> None:
-    """Empathy detectors against EPITOME human labels, beside a TF-IDF + LR baseline."""
-    from trainer.evaluation.empathy import evaluate_empathy, render_report
-
-    report_ = evaluate_empathy(data, baseline_train, split=split.value)
-    if as_json:
-        print(json.dumps(report_.as_json(), indent=2))
-    else:
-        out.print(render_report(report_), highlight=False)
-
-
-@eval_app.command("asr")
-@user_errors
-def eval_asr(
-    audio: Annotated[Path, typer.Option(help="A call recording.")],
-    reference: Annotated[Path, typer.Option(help="Its reference transcript, NIST STM format.")],
-    engine: Annotated[str | None, typer.Option(help="faster-whisper or openai-whisper.")] = None,
-    model: Annotated[str | None, typer.Option(help="Model name or local path.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """WER, speaker attribution and real-time factor of a call against its STM reference."""
-    from trainer.evaluation.asr import evaluate_asr, render_asr
-
-    report_ = evaluate_asr(audio, reference, engine, model)
-    if as_json:
-        print(json.dumps(report_.as_json(), indent=2))
-    else:
-        out.print(render_asr(report_), highlight=False)
-
-
-def main() -> None:
-    """Entry point of the `trainer` script."""
-    app()
-
-
-if __name__ == "__main__":
-    main()

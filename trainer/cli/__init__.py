@@ -1,0 +1,20 @@
+"""The `trainer` command, one module per command group (each registers on the shared app)."""
+
+from trainer.cli import (  # noqa: F401 - importing a group registers its commands
+    api,
+    conversations,
+    evaluation,
+    roleplay,
+    rubrics,
+    system,
+    users,
+)
+from trainer.cli.common import app
+
+
+def main() -> None:
+    """Entry point of the `trainer` script."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,68 @@
+"""Evaluation against human labels and references: empathy detectors, ASR."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainer.cli.common import app, out, user_errors
+
+eval_app = typer.Typer(help="Measure detectors against human labels.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+class EvalSplit(StrEnum):
+    """Which rows of an evaluation file to use (see trainer.evaluation.empathy.split_of)."""
+
+    all = "all"
+    tune = "tune"
+    holdout = "holdout"
+
+
+@eval_app.command("empathy")
+@user_errors
+def eval_empathy(
+    data: Annotated[Path, typer.Option(help="EPITOME-format CSV to evaluate on.")],
+    baseline_train: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV to train the TF-IDF baseline on (default: cross-validate on --data)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    split: Annotated[
+        EvalSplit,
+        typer.Option(help="Rows of --data: all, or the fixed tune or holdout half of it."),
+    ] = EvalSplit.all,
+) -> None:
+    """Empathy detectors against EPITOME human labels, beside a TF-IDF + LR baseline."""
+    from trainer.evaluation.empathy import evaluate_empathy, render_report
+
+    report_ = evaluate_empathy(data, baseline_train, split=split.value)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_report(report_), highlight=False)
+
+
+@eval_app.command("asr")
+@user_errors
+def eval_asr(
+    audio: Annotated[Path, typer.Option(help="A call recording.")],
+    reference: Annotated[Path, typer.Option(help="Its reference transcript, NIST STM format.")],
+    engine: Annotated[str | None, typer.Option(help="faster-whisper or openai-whisper.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name or local path.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """WER, speaker attribution and real-time factor of a call against its STM reference."""
+    from trainer.evaluation.asr import evaluate_asr, render_asr
+
+    report_ = evaluate_asr(audio, reference, engine, model)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_asr(report_), highlight=False)

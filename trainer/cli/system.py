@@ -1,0 +1,76 @@
+"""Running Trainer: the database schema, the demo data, queue workers, speech models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainer.cli.common import app, err, out, user_errors
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+models_app = typer.Typer(
+    help="Speech models (local only: nothing is downloaded).", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+
+
+@app.command()
+@user_errors
+def worker(
+    workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
+) -> None:
+    """Run queue consumers (start one per machine; they share TRAINER_QUEUE_URL)."""
+    from trainer.jobs.queue import default_queue, queue_url
+
+    err.print(f"worker consuming {queue_url()} with {workers} thread(s)", highlight=False)
+    consumer = default_queue().huey.create_consumer(workers=workers, worker_type="thread")
+    consumer.run()
+
+
+@db_app.command("upgrade")
+@user_errors
+def db_upgrade() -> None:
+    """Apply migrations to the configured database (commands also do this on their own)."""
+    from trainer.db.migrate import current_revision
+    from trainer.db.session import database_url, get_sessionmaker
+
+    maker = get_sessionmaker()
+    engine = maker.kw["bind"]
+    out.print(
+        f"database at revision {current_revision(engine)} ({_safe_url(database_url())})",
+        highlight=False,
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+@user_errors
+def demo() -> None:
+    """Seed the demo data: sample chats, people and teams, scored with the default rubric."""
+    from trainer.services.demo import seed_demo
+
+    result = seed_demo(progress=lambda msg: err.print(f"[dim]{msg}[/]", highlight=False))
+    out.print(
+        f"demo ready: {result['conversations']} conversations ({result.get('calls', 0)} calls), "
+        f"{result['scored']} scored, {result['agents']} agents"
+    )
+
+
+@models_app.command("convert")
+@user_errors
+def models_convert(
+    out: Annotated[Path | None, typer.Option(help="Where to write the .pt checkpoint.")] = None,
+) -> None:
+    """Build openai-whisper's PyTorch checkpoint from the packaged CTranslate2 tiny.en weights."""
+    from trainer.speech.models import convert_packaged
+
+    path = Path(convert_packaged(out))
+    err.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)
