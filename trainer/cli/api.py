@@ -25,4 +25,4 @@ def api_serve(
 
     host = host or os.environ.get("TRAINER_HOST", "127.0.0.1")
     err.print(f"Trainer API on http://{host}:{port}/api/v1 (docs at /api/v1/docs)")
-    uvicorn.run(create_api(), host=host, port=port, log_level="info")
+    uvicorn.run(create_api(standalone=True), host=host, port=port, log_level="info")

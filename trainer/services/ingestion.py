@@ -6,11 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from trainer.access import Action, Actor, authorize
 from trainer.db.repository import store_conversation
 from trainer.db.session import session_scope
-from trainer.errors import TrainerError
+from trainer.errors import IngestError, TrainerError
 from trainer.ingest import UnrecognizedFormat, find_files, read_file
+from trainer.ingest.files import read_bytes
 from trainer.ingest.speakers import SpeakerAliases
 from trainer.services.audit import record_event
 from trainer.services.calls import is_call_file, register_call
@@ -91,6 +94,45 @@ def ingest_paths(
             },
         )
     return summary
+
+
+def ingest_document(
+    session: Session,
+    actor: Actor,
+    raw: bytes,
+    *,
+    name: str = "request",
+    replace: bool = False,
+    score: bool = True,
+) -> dict:
+    """Ingest one canonical-JSON conversation given as bytes (the API's POST), redact it, store
+    it and score it with the default rubric. Returns {conversation, action, score}; raises
+    IngestError naming the field for anything wrong, and stores nothing then."""
+    from trainer.services.scoring import score_stored
+
+    authorize(actor, Action.INGEST)
+    read = read_bytes(name, raw, format="canonical_json")
+    if len(read.conversations) != 1:
+        raise IngestError(
+            f"{len(read.conversations)} conversations in one request",
+            where=name,
+            fix="send one conversation object per request",
+        )
+    conversation = _redacted(read.conversations[0])
+    outcome = store_conversation(session, conversation, replace=replace)
+    value = None
+    if score and outcome.action != "unchanged":
+        summary = score_stored(session, [outcome.record.external_id])
+        value = summary.scored[0][1] if summary.scored else None
+    record_event(
+        session,
+        actor,
+        "conversations.ingest",
+        object_type="conversation",
+        object_id=outcome.record.external_id,
+        after={"action": outcome.action, "via": name},
+    )
+    return {"conversation": outcome.record.external_id, "action": outcome.action, "score": value}
 
 
 def _register_call(

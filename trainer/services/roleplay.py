@@ -27,7 +27,7 @@ from trainer.db.repository import (
     store_conversation,
     store_rubric,
 )
-from trainer.errors import AudioError, NotFoundError, RubricError, ScenarioError
+from trainer.errors import AudioError, NotFoundError, RubricError, ScenarioError, TrainerError
 from trainer.roleplay.attempt import Attempt
 from trainer.roleplay.loader import find_scenario, list_scenarios
 from trainer.roleplay.phrasing import Phraser
@@ -153,6 +153,23 @@ def transcribe_reply(path: str | Path, engine_name: str = "faster-whisper") -> s
             fix="speak closer to the microphone, or type the reply",
         )
     return text
+
+
+def transcribe_reply_bytes(data: bytes, suffix: str = "") -> tuple[str, str]:
+    """(text, "") for a spoken reply's bytes, or ("", a message the trainee can act on, never
+    naming the temporary file)."""
+    import tempfile
+
+    if not data:
+        return "", "The file is empty: record or choose another one."
+    with tempfile.TemporaryDirectory(prefix="trainer-reply-") as folder:
+        path = Path(folder) / f"reply{suffix.lower()[:8] or '.audio'}"
+        path.write_bytes(data)
+        try:
+            return transcribe_reply(path), ""
+        except TrainerError as exc:
+            text = exc.message + (f" ({exc.fix})" if exc.fix else "")
+            return "", text[:1].upper() + text[1:]
 
 
 def _live(row: RoleplayAttempt, attempt: Attempt) -> dict:

@@ -30,9 +30,9 @@ def visible_conversation(
     not exist or is not theirs to see (the two are told apart by no one)."""
     record = find_conversation(session, external_id)
     if record is None:
+        # Word for word what the policy says for one the actor may not see.
         raise NotFoundError(
-            f"no conversation {external_id!r}",
-            fix="run 'trainer report' or list ids in the web app",
+            f"no conversation {external_id!r}", fix="check the id, or list what you can see"
         )
     authorize(actor, Action.VIEW_CONVERSATION, conversation_subject(record))
     if action is not Action.VIEW_CONVERSATION:

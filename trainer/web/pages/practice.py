@@ -9,7 +9,6 @@ reply is one service call and a finished attempt is already stored for the train
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from pathlib import Path
 
 import reflex as rx
@@ -241,7 +240,7 @@ class PracticeAttemptState(rx.State):
         name = Path(getattr(upload, "name", None) or upload.filename or "reply").name
         self.transcribing, self.voice_error, self.voice_note = True, "", ""
         yield
-        text, error = await asyncio.to_thread(transcribe_bytes, data, Path(name).suffix)
+        text, error = await asyncio.to_thread(rp.transcribe_reply_bytes, data, Path(name).suffix)
         self.transcribing = False
         yield self._transcribed(text, error, f"Transcribed {name}")
 
@@ -276,27 +275,6 @@ class PracticeAttemptState(rx.State):
             return None
         self.voice_error, self.voice_note = "", f"{note}: check the text, then press Send."
         return rx.set_value(REPLY_INPUT, text)
-
-
-def transcribe_bytes(data: bytes, suffix: str = "") -> tuple[str, str]:
-    """(text, "") for a spoken reply's bytes, or ("", a message the trainee can act on)."""
-    if not data:
-        return "", "The file is empty: record or choose another one."
-    with tempfile.TemporaryDirectory(prefix="trainer-reply-") as folder:
-        path = Path(folder) / f"reply{suffix.lower()[:8] or '.audio'}"
-        path.write_bytes(data)
-        try:
-            return rp.transcribe_reply(path), ""
-        except TrainerError as exc:
-            return "", _voice_message(exc)
-
-
-def _voice_message(exc: TrainerError) -> str:
-    """An ASR error without the temporary file's path."""
-    text = exc.message
-    if exc.fix:
-        text += f" ({exc.fix})"
-    return text[:1].upper() + text[1:]
 
 
 # The browser's recorder (MediaRecorder, webm/opus), defined once on `window`; `stop` posts the

@@ -1,0 +1,81 @@
+"""The API's ASGI app: /api/v1 (OpenAPI at /api/v1/openapi.json) and the web login routes."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from trainer.api import v1, web_login
+from trainer.api.errors import install_error_handlers
+from trainer.api.limits import BodyLimitMiddleware
+
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"same-origin",
+}
+
+
+def allowed_origins() -> list[str]:
+    """$TRAINER_ORIGINS (comma-separated): the web app's own origins, the only ones allowed to
+    call the backend from a browser. Default: http://127.0.0.1 and http://localhost on
+    $TRAINER_PORT (3000)."""
+    listed = [o.strip().rstrip("/") for o in os.environ.get("TRAINER_ORIGINS", "").split(",")]
+    listed = [o for o in listed if o and o != "*"]
+    if listed:
+        return listed
+    port = os.environ.get("TRAINER_PORT", "3000")
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding nosniff, no framing and a same-origin referrer to every answer."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_api(*, standalone: bool = False) -> FastAPI:
+    """The API app. Mounted into Reflex (which adds its CORS from rxconfig) or, `standalone`,
+    served alone by `trainer api` with its own CORS, size limit and headers."""
+    app = FastAPI(
+        title="Trainer API",
+        version="1.0",
+        description=(
+            "Conversations, scores with evidence and call audio for integrations. Authenticate "
+            "with `Authorization: Bearer <token>` (`trainer users token NAME`)."
+        ),
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.include_router(v1.router)
+    app.include_router(web_login.router)
+    install_error_handlers(app)
+    if standalone:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=allowed_origins(),
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "HEAD"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+        app.add_middleware(SecurityHeaders)
+        app.add_middleware(BodyLimitMiddleware)
+    return app
