@@ -95,6 +95,50 @@ def redis_url():
     client.flushdb()
 
 
+def make_user(
+    session,
+    name: str,
+    role: str = "agent",
+    teams: tuple[str, ...] | list[str] = (),
+    *,
+    email: str | None = None,
+    password_hash: str | None = None,
+    active: bool = True,
+):
+    """A stored user (teams created on first use), flushed so it has an id. Faster than
+    `accounts.add_user` (no audit row, no password hashing unless a hash is given)."""
+    from sqlalchemy import select
+
+    from trainer.db.models import Team, User
+
+    user = User(
+        name=name,
+        email=email or f"{name.lower().replace(' ', '.')}@example.com",
+        role=role,
+        password_hash=password_hash,
+        active=active,
+    )
+    for team_name in teams:
+        team = session.scalar(select(Team).where(Team.name == team_name))
+        if team is None:
+            team = Team(name=team_name)
+            session.add(team)
+        user.teams.append(team)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def actor_of(session, name: str):
+    """The Actor of the stored user with this name."""
+    from sqlalchemy import select
+
+    from trainer.access import Actor
+    from trainer.db.models import User
+
+    return Actor.of(session.scalar(select(User).where(User.name == name)))
+
+
 def make_conversation(turns: list[tuple[str, str]], **kwargs) -> Conversation:
     """A Conversation from (speaker, text) pairs, for tests."""
     kwargs.setdefault("external_id", "t-1")

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, inspect, select
 
+from trainer.access import Actor
 from trainer.db.migrate import current_revision
 from trainer.db.models import ConversationRecord, CriterionScore, Evaluation, TurnRecord
 from trainer.db.repository import store_conversation, store_rubric
@@ -14,6 +15,8 @@ from trainer.services.views import conversation_view, list_conversations, scorec
 
 from ..conftest import GOOD_CHAT, POOR_CHAT, make_conversation
 
+ADMIN = Actor.local_admin()
+
 
 def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
@@ -21,11 +24,15 @@ def count(session, model):
 
 def test_db_migrations_create_every_table_on_an_empty_database(db_url):
     engine = get_sessionmaker(db_url).kw["bind"]
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     tables = set(inspect(engine).get_table_names())
     assert {
         "users",
         "teams",
+        "team_members",
+        "auth_sessions",
+        "api_tokens",
+        "audit_events",
         "conversations",
         "turns",
         "rubrics",
@@ -71,16 +78,16 @@ def test_db_scoring_twice_keeps_one_automatic_evaluation(db_url):
     with session_scope() as session:
         assert count(session, Evaluation) == 2
         assert count(session, CriterionScore) == 2 * len(find_rubric("customer_service").criteria())
-        view = conversation_view(session, "g")
+        view = conversation_view(session, ADMIN, "g")
         assert view["score"] == 100.0 and view["rubric"] == "customer_service@2"
         assert view["status"] == "scored"
         criterion = next(c for c in view["criteria"] if c["id"] == "acknowledges-feelings")
         evidence = criterion["evidence"][0]
         text = view["turns"][evidence["turn"]]["text"]
         assert text[evidence["start"] : evidence["end"]].lower() == "sorry you've had to"
-        rows = list_conversations(session)
+        rows = list_conversations(session, ADMIN)
         assert [r["conversation"] for r in rows] == ["g", "p"]
-        card = {row["agent"]: row for row in scorecard(session)}
+        card = {row["agent"]: row for row in scorecard(session, ADMIN)}
         assert card["Sam Lee"]["empathy"] > card["Leo Fischer"]["empathy"]
 
 

@@ -1,25 +1,15 @@
-"""`trainer roleplay` and `trainer scenario ...` end to end (on a test app that mounts the
-role-play commands the way trainer/cli.py does)."""
+"""`trainer roleplay` and `trainer scenario ...` end to end, through the real `trainer` app
+(trainer/cli/roleplay.py registers them on it)."""
 
 import json
 
-import typer
 from typer.testing import CliRunner
 
-from trainer.roleplay.cli import app as roleplay_app
+from trainer.cli import app
 
 from ..conftest import REPO
 
 SCRIPTS = REPO / "tests" / "fixtures" / "roleplay"
-app = typer.Typer()
-
-
-@app.command()
-def version() -> None:
-    """A stand-in for the main app's own commands."""
-
-
-app.add_typer(roleplay_app)
 runner = CliRunner()
 
 
@@ -57,6 +47,10 @@ def test_roleplay_cli_interactive_reads_replies_until_quit(sqlite_url):
 
 
 def test_roleplay_cli_trainee_attempts_are_stored_and_show_in_progress(sqlite_url):
+    added = trainer(
+        "users", "add", "Tess Trainee", "--email", "tess@example.com", "--role", "trainee"
+    )
+    assert added.exit_code == 0, added.output
     for name in ("poor", "good"):
         result = trainer(
             "roleplay",
@@ -75,6 +69,33 @@ def test_roleplay_cli_trainee_attempts_are_stored_and_show_in_progress(sqlite_ur
     assert report["attempts"] == 2 and report["scenarios_passed"] == ["double-charge"]
     table = trainer("scenario", "progress", "Tess Trainee")
     assert "double-charge" in table.stdout and "empathy" in table.stdout
+    own = trainer("--as", "tess@example.com", "scenario", "progress", "Tess Trainee", "--json")
+    assert own.exit_code == 0, own.output
+    assert json.loads(own.stdout)["attempts"] == 2
+
+
+def test_roleplay_cli_trainee_without_an_account_is_refused_in_one_line(sqlite_url):
+    result = trainer(
+        "roleplay",
+        "double-charge",
+        "--script",
+        SCRIPTS / "double-charge.good.txt",
+        "--trainee",
+        "Nobody Here",
+    )
+    assert result.exit_code == 2
+    assert "no user 'Nobody Here'" in result.stderr and "trainer users add" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_roleplay_cli_other_trainees_progress_is_not_found_as_an_agent(sqlite_url):
+    for name, email, role in (
+        ("Tess Trainee", "tess@example.com", "trainee"),
+        ("Sam Agent", "sam@example.com", "agent"),
+    ):
+        assert trainer("users", "add", name, "--email", email, "--role", role).exit_code == 0
+    result = trainer("--as", "sam@example.com", "scenario", "progress", "Tess Trainee")
+    assert result.exit_code == 2 and "no trainee 'Tess Trainee'" in result.stderr
 
 
 def test_roleplay_cli_scenario_check_list_and_show(tmp_path, sqlite_url):

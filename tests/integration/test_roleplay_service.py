@@ -4,6 +4,7 @@ stored as scored `roleplay` conversations, and per-trainee progress."""
 import pytest
 from sqlalchemy import func, inspect, select
 
+from trainer.access import Actor
 from trainer.db.models import ConversationRecord, Evaluation, RoleplayAttempt
 from trainer.db.session import get_sessionmaker, session_scope
 from trainer.errors import NotFoundError, ScenarioError
@@ -11,6 +12,10 @@ from trainer.roleplay.attempt import run_script
 from trainer.roleplay.loader import find_scenario
 from trainer.services import roleplay as service
 from trainer.services.views import conversation_view
+
+from ..conftest import actor_of, make_user
+
+ADMIN = Actor.local_admin()
 
 GOOD = [
     "Hi Dana, this is Sam at Northwind. I'm so sorry, that's really frustrating. "
@@ -23,9 +28,16 @@ GOOD = [
 ]
 
 
-def test_roleplay_service_attempt_is_played_across_sessions_and_stored(db_url):
+def trainee(name: str) -> Actor:
+    """A trainee account, stored in its own transaction; its Actor."""
     with session_scope() as session:
-        started = service.start_attempt(session, "Tess Trainee", "double-charge", seed=4)
+        return Actor.of(make_user(session, name, "trainee", ["Onboarding"]))
+
+
+def test_roleplay_service_attempt_is_played_across_sessions_and_stored(db_url):
+    tess = trainee("Tess Trainee")
+    with session_scope() as session:
+        started = service.start_attempt(session, tess, "double-charge", seed=4)
     attempt_id = started["attempt"]
     assert started["brief"]["customer"] == "Dana Ruiz" and started["mood"] == 7
     assert "furious" in started["customer"] and started["status"] == "in_progress"
@@ -33,7 +45,7 @@ def test_roleplay_service_attempt_is_played_across_sessions_and_stored(db_url):
     views = []
     for reply in GOOD:  # a new session (a new web request) for each reply
         with session_scope() as session:
-            views.append(service.send_reply(session, attempt_id, reply))
+            views.append(service.send_reply(session, tess, attempt_id, reply))
         if views[-1]["ended"]:
             break
     final = views[-1]
@@ -43,21 +55,23 @@ def test_roleplay_service_attempt_is_played_across_sessions_and_stored(db_url):
     assert result["mood"][0] == 7 and result["mood"][-1] < 7
     assert result["conversation"] == f"roleplay-{attempt_id}"
     with session_scope() as session:
-        view = conversation_view(session, result["conversation"])
+        view = conversation_view(session, ADMIN, result["conversation"])
         assert view["channel"] == "roleplay" and view["agent"] == "Tess Trainee"
         assert view["score"] == pytest.approx(result["score"], abs=0.05)
         assert view["rubric"].startswith("customer_service-v")
         assert len(view["turns"]) == len(result["turns"])
         with pytest.raises(ScenarioError, match="has finished"):
-            service.send_reply(session, attempt_id, "Hello again?")
+            service.send_reply(session, tess, attempt_id, "Hello again?")
+        assert service.attempt_view(session, tess, attempt_id)["trainee"] == "Tess Trainee"
 
 
 def test_roleplay_service_same_seed_same_attempt_as_the_script_runner(db_url):
+    tess = trainee("Tess")
     with session_scope() as session:
-        attempt_id = service.start_attempt(session, "Tess", "double-charge", seed=9)["attempt"]
+        attempt_id = service.start_attempt(session, tess, "double-charge", seed=9)["attempt"]
     for reply in GOOD:
         with session_scope() as session:
-            view = service.send_reply(session, attempt_id, reply)
+            view = service.send_reply(session, tess, attempt_id, reply)
         if view["ended"]:
             break
     offline = run_script(find_scenario("double-charge"), GOOD, seed=9)
@@ -66,13 +80,14 @@ def test_roleplay_service_same_seed_same_attempt_as_the_script_runner(db_url):
 
 
 def test_roleplay_service_finishing_early_is_unresolved_and_idempotent(db_url):
+    tess = trainee("Tess")
     with session_scope() as session:
-        attempt_id = service.start_attempt(session, "Tess", "late-delivery")["attempt"]
-        service.send_reply(session, attempt_id, "Hi, this is Sam. How can I help?")
+        attempt_id = service.start_attempt(session, tess, "late-delivery")["attempt"]
+        service.send_reply(session, tess, attempt_id, "Hi, this is Sam. How can I help?")
     with session_scope() as session:
-        first = service.finish_attempt(session, attempt_id)
+        first = service.finish_attempt(session, tess, attempt_id)
     with session_scope() as session:
-        again = service.finish_attempt(session, attempt_id)
+        again = service.finish_attempt(session, tess, attempt_id)
         assert session.scalar(select(func.count()).select_from(Evaluation)) == 1
     assert first["outcome"] == "unresolved" and first["passed"] is False
     assert again == first
@@ -80,13 +95,17 @@ def test_roleplay_service_finishing_early_is_unresolved_and_idempotent(db_url):
 
 def test_roleplay_service_progress_per_trainee(db_url):
     scenario = find_scenario("double-charge")
+    tess = trainee("Tess")
+    trainee("Other Trainee")
     with session_scope() as session:
         for replies in (["Calm down.", "Calm down, I said."], GOOD):
-            service.record_result(session, "Tess", run_script(scenario, replies), seed=0)
-        service.record_result(session, "Other Trainee", run_script(scenario, GOOD), seed=0)
+            service.record_result(session, ADMIN, "Tess", run_script(scenario, replies), seed=0)
+        service.record_result(session, ADMIN, "Other Trainee", run_script(scenario, GOOD), seed=0)
     with session_scope() as session:
-        report = service.trainee_progress(session, "Tess")
-        attempts = service.list_attempts(session, "Tess")
+        report = service.trainee_progress(session, tess)
+        attempts = service.list_attempts(session, tess)
+        assert service.trainee_progress(session, ADMIN, "Tess") == report
+        assert service.list_attempts(session, ADMIN, "Tess") == attempts
         assert session.scalar(select(func.count()).select_from(RoleplayAttempt)) == 3
         roleplays = session.scalars(
             select(ConversationRecord).where(ConversationRecord.channel == "roleplay")
@@ -102,13 +121,41 @@ def test_roleplay_service_progress_per_trainee(db_url):
 
 
 def test_roleplay_service_unknown_ids_are_clear_errors(db_url):
+    tess = trainee("Tess")
     with session_scope() as session:
         with pytest.raises(NotFoundError, match="no role-play attempt 999"):
-            service.send_reply(session, 999, "hi")
+            service.send_reply(session, tess, 999, "hi")
         with pytest.raises(NotFoundError, match="no trainee 'Nobody'"):
-            service.trainee_progress(session, "Nobody")
+            service.trainee_progress(session, ADMIN, "Nobody")
         with pytest.raises(ScenarioError, match="no scenario with id"):
-            service.start_attempt(session, "Tess", "no-such-scenario")
+            service.start_attempt(session, tess, "no-such-scenario")
+
+
+def test_roleplay_service_needs_an_account_to_play_and_to_record(db_url):
+    scenario = find_scenario("double-charge")
+    with session_scope() as session:
+        with pytest.raises(ScenarioError, match="played by a user with an account"):
+            service.start_attempt(session, ADMIN, "double-charge")
+        with pytest.raises(NotFoundError, match="no user 'Ghost'"):
+            service.record_result(session, ADMIN, "Ghost", run_script(scenario, GOOD))
+        make_user(session, "Gone Trainee", "trainee", active=False)
+        with pytest.raises(ScenarioError, match="played by a user with an account"):
+            service.start_attempt(session, actor_of(session, "Gone Trainee"), "double-charge")
+        assert session.scalar(select(func.count()).select_from(RoleplayAttempt)) == 0
+
+
+def test_roleplay_service_only_the_trainee_or_an_admin_records_a_result(db_url):
+    from trainer.errors import ForbiddenError
+
+    scenario = find_scenario("double-charge")
+    trainee("Tess")
+    with session_scope() as session:
+        make_user(session, "Sam Agent", "agent", ["Onboarding"])
+        sam = actor_of(session, "Sam Agent")
+        with pytest.raises(ForbiddenError):
+            service.record_result(session, sam, "Tess", run_script(scenario, GOOD))
+        row = service.record_result(session, sam, "Sam Agent", run_script(scenario, GOOD))
+        assert row.trainee.name == "Sam Agent" and row.status == "finished"
 
 
 def test_roleplay_service_table_comes_from_the_migration(db_url):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import trainer.services.calls as calls_service
+from trainer.access.passwords import verify_password
 from trainer.db.models import Team, User
 from trainer.db.repository import find_conversation
 from trainer.db.session import session_scope
@@ -47,10 +48,15 @@ def test_services_demo_seeds_calls_once_and_scores_them(sqlite_url, monkeypatch)
         assert ok.evaluations, "a transcribed call is scored"
         assert not find_conversation(session, failing).evaluations  # nothing to score
         voice = session.scalar(select(Team).where(Team.name == "Voice Support"))
-        members = {u.name for u in session.scalars(select(User).where(User.team_id == voice.id))}
+        members = {u.name for u in voice.members}
         assert {"Daniel Brooks", "Laura Chen", "Nina Patel"} <= members
         priya = session.scalar(select(User).where(User.name == "Priya Shah"))
-        assert priya.team.name == "Tier 1 North"  # a chat agent who also takes calls
+        assert [t.name for t in priya.teams] == ["Tier 1 North"]  # a chat agent who takes calls
+        assert priya.email == "priya.shah@example.com" and priya.active
+        assert verify_password(priya.password_hash, demo.DEMO_PASSWORD)
+        lead = session.scalar(select(User).where(User.name == "Morgan Reyes"))
+        assert lead.role == "lead"
+        assert {t.name for t in lead.teams} == {"Tier 1 North", "Voice Support"}
     assert first["scored"] == first["conversations"] - 1
 
     # Again: only the failed call is retried; nothing else is transcribed twice.
@@ -60,6 +66,8 @@ def test_services_demo_seeds_calls_once_and_scores_them(sqlite_url, monkeypatch)
     assert transcribed == [failing]
     assert second["conversations"] == first["conversations"]
     assert second["calls_failed"] == 0 and second["scored"] == second["conversations"]
+
+    assert second["accounts_created"] == 0 < first["accounts_created"]
 
     transcribed.clear()
     demo.seed_demo()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from trainer.access import Actor
 from trainer.db.session import session_scope
 from trainer.errors import NotFoundError
 from trainer.services.views import call_details, conversation_statuses, conversation_view
 
 from ..call_seed import CALL_TURNS, store_call, store_pending_call, write_wav
 from ..conftest import GOOD_CHAT, make_conversation
+
+ADMIN = Actor.local_admin()
 
 
 @pytest.fixture
@@ -30,7 +33,7 @@ def calls(sqlite_url, tmp_path):
 
 def test_services_views_call_details_of_a_transcribed_call(calls):
     with session_scope() as session:
-        details = call_details(session, "c-1")
+        details = call_details(session, ADMIN, "c-1")
     assert details["conversation"] == "c-1"
     assert details["status"] == "ingested" and details["status_reason"] is None
     assert details["progress"] == 1.0 and details["stage"] == "done"
@@ -51,7 +54,7 @@ def test_services_views_call_details_of_a_transcribed_call(calls):
 
 def test_services_views_call_details_without_playback_file_has_no_audio(calls):
     with session_scope() as session:
-        details = call_details(session, "c-2")
+        details = call_details(session, ADMIN, "c-2")
     assert details["has_audio"] is False
     assert details["speaker_mode"] == "stereo"
     assert details["speaker_checks"] == {}
@@ -59,7 +62,7 @@ def test_services_views_call_details_without_playback_file_has_no_audio(calls):
 
 def test_services_views_call_details_of_a_processing_call(calls):
     with session_scope() as session:
-        details = call_details(session, "c-3")
+        details = call_details(session, ADMIN, "c-3")
     assert details["status"] == "processing"
     assert details["progress"] == pytest.approx(0.456)
     assert details["stage"] == "right channel"
@@ -69,14 +72,14 @@ def test_services_views_call_details_of_a_processing_call(calls):
 
 def test_services_views_call_details_is_none_for_a_chat_and_unknown_id_raises(calls):
     with session_scope() as session:
-        assert call_details(session, "chat-1") is None
+        assert call_details(session, ADMIN, "chat-1") is None
         with pytest.raises(NotFoundError):
-            call_details(session, "nope")
+            call_details(session, ADMIN, "nope")
 
 
 def test_services_views_conversation_view_of_a_call_has_word_timings(calls):
     with session_scope() as session:
-        view = conversation_view(session, "c-1")
+        view = conversation_view(session, ADMIN, "c-1")
     assert view["channel"] == "call"
     assert [t["speaker"] for t in view["turns"]] == [s for s, _, _ in CALL_TURNS]
     first = view["turns"][0]
@@ -86,8 +89,8 @@ def test_services_views_conversation_view_of_a_call_has_word_timings(calls):
 
 def test_services_views_conversation_statuses_lists_pending_and_failed_only(calls):
     with session_scope() as session:
-        statuses = conversation_statuses(session)
-        narrowed = conversation_statuses(session, ["c-3", "c-1"])
+        statuses = conversation_statuses(session, ADMIN)
+        narrowed = conversation_statuses(session, ADMIN, ["c-3", "c-1"])
     assert set(statuses) == {"c-3", "c-4", "c-5"}
     assert statuses["c-3"] == {
         "status": "processing",
@@ -108,6 +111,6 @@ def test_services_views_progress_is_clamped_and_bad_values_are_none(calls):
         find_conversation(session, "c-3").extra = {"progress": 7}
         find_conversation(session, "c-5").extra = {"progress": "lots"}
     with session_scope() as session:
-        statuses = conversation_statuses(session)
+        statuses = conversation_statuses(session, ADMIN)
     assert statuses["c-3"]["progress"] == 1.0
     assert statuses["c-5"]["progress"] is None
