@@ -12,6 +12,10 @@ BUN_DIR := $(TOOLS)/node_modules/.bin
 BUN := $(BUN_DIR)/bun
 BUN_NATIVE := $(TOOLS)/node_modules/@oven/bun-linux-x64/bin/bun
 TRAINER_PORT ?= 3000
+# Listen on loopback only unless told otherwise (TRAINER_HOST=0.0.0.0 for a shared server, with
+# TRAINER_ORIGINS naming the address people open).
+TRAINER_HOST ?= 127.0.0.1
+export TRAINER_PORT TRAINER_HOST
 STAMP := $(VENV)/.installed
 
 export REFLEX_TELEMETRY_ENABLED := false
@@ -70,7 +74,7 @@ demo: $(STAMP)
 
 # Production build, frontend and backend on one port: http://localhost:$(TRAINER_PORT)/
 run: setup demo
-	$(VENV)/bin/reflex run --env prod --single-port --backend-port $(TRAINER_PORT)
+	$(VENV)/bin/reflex run --env prod --single-port --backend-host $(TRAINER_HOST) --backend-port $(TRAINER_PORT)
 
 bench: $(STAMP)
 	$(PY) benchmarks/score_throughput.py

@@ -1,5 +1,10 @@
 """Reflex configuration. Reflex reads `REFLEX_*` variables over these (e.g. REFLEX_BACKEND_PORT);
-Trainer's own settings (TRAINER_DATABASE_URL, ...) are read by the core, not here."""
+Trainer's own settings (TRAINER_DATABASE_URL, ...) are read by the core, not here.
+
+Safe defaults: the server listens on 127.0.0.1 unless TRAINER_HOST says otherwise, and browsers
+may call the backend (and open its websocket) only from the app's own origins (TRAINER_ORIGINS,
+default http://127.0.0.1 and http://localhost on TRAINER_PORT), never from any site ("*").
+"""
 
 import os
 from pathlib import Path
@@ -7,12 +12,17 @@ from pathlib import Path
 import reflex as rx
 from reflex.plugins import SitemapPlugin
 
+from trainer.api.origins import allowed_origins
+
 _bun = Path(__file__).parent / ".tools" / "node_modules" / ".bin" / "bun"
+
 
 config = rx.Config(
     app_name="trainer",
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    backend_host=os.environ.get("TRAINER_HOST", "127.0.0.1"),
+    cors_allowed_origins=allowed_origins(),
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(

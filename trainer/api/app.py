@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from trainer.api import v1, web_login
 from trainer.api.errors import install_error_handlers
 from trainer.api.limits import BodyLimitMiddleware
+from trainer.api.origins import allowed_origins
 
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
     b"referrer-policy": b"same-origin",
 }
-
-
-def allowed_origins() -> list[str]:
-    """$TRAINER_ORIGINS (comma-separated): the web app's own origins, the only ones allowed to
-    call the backend from a browser. Default: http://127.0.0.1 and http://localhost on
-    $TRAINER_PORT (3000)."""
-    listed = [o.strip().rstrip("/") for o in os.environ.get("TRAINER_ORIGINS", "").split(",")]
-    listed = [o for o in listed if o and o != "*"]
-    if listed:
-        return listed
-    port = os.environ.get("TRAINER_PORT", "3000")
-    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
 class SecurityHeaders:

@@ -24,13 +24,21 @@ from trainer.api.limits import (
 )
 from trainer.db.session import session_scope
 
-router = APIRouter(prefix="/api/v1")
-_transcribe_limiter: RateLimiter | None = None
+router = APIRouter(
+    prefix="/api/v1",
+    responses={
+        401: {"description": "No valid token or session"},
+        403: {"description": "Your role may not do this"},
+    },
+)
 
 
 def current_actor(request: Request, session: Annotated[Session, Depends(db_session)]) -> Actor:
     """The calling user; 401 when the request carries no valid token or session."""
     actor = identify(session, request)
+    # Commit the token's or session's "last used" now: a handler that writes in its own
+    # transaction (ingest) must not wait on this one (SQLite has one writer).
+    session.commit()
     if actor is None:
         raise unauthorized()
     return actor
@@ -250,11 +258,14 @@ async def transcribe(request: Request, actor: ActorDep) -> Transcribed:
     $TRAINER_TRANSCRIBE_PER_MINUTE replies a minute."""
     from trainer.services.roleplay import transcribe_reply_bytes
 
-    global _transcribe_limiter
     authorize(actor, Action.PRACTISE)
-    if _transcribe_limiter is None or _transcribe_limiter.limit != transcriptions_per_minute():
-        _transcribe_limiter = RateLimiter(transcriptions_per_minute(), 60.0)
-    wait = _transcribe_limiter.hit(f"{actor.id}:{actor.name}")
+    # One limiter per app (per server process); a changed setting takes effect at once.
+    limiter = getattr(request.app.state, "transcribe_limiter", None)
+    if limiter is None or limiter.limit != transcriptions_per_minute():
+        limiter = request.app.state.transcribe_limiter = RateLimiter(
+            transcriptions_per_minute(), 60.0
+        )
+    wait = limiter.hit(f"{actor.id}:{actor.name}")
     if wait:
         raise HTTPException(
             429,

@@ -55,13 +55,22 @@ def _safe_url(url: str) -> str:
 @user_errors
 def demo() -> None:
     """Seed the demo data: sample chats, people and teams, scored with the default rubric."""
-    from trainer.services.demo import seed_demo
+    from trainer.services.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
     result = seed_demo(progress=lambda msg: err.print(f"[dim]{msg}[/]", highlight=False))
     out.print(
         f"demo ready: {result['conversations']} conversations ({result.get('calls', 0)} calls), "
         f"{result['scored']} scored, {result['agents']} agents"
     )
+    if result.get("accounts_created"):
+        out.print(
+            f"demo accounts created, all with the password [bold]{DEMO_PASSWORD}[/] "
+            "(demo only: change or deactivate them before real use):"
+        )
+        for role, email in demo_logins():
+            out.print(f"  {role:9} {email}", highlight=False)
+    else:
+        out.print("demo accounts already exist (logins in the README)")
 
 
 @models_app.command("convert")

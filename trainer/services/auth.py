@@ -86,7 +86,10 @@ class Login:
 def login(session: Session, email: str, password: str) -> Login:
     """Check the email and password and open a session. Raises AuthenticationError with one
     message for any wrong email or password (never which), RateLimitedError after 5 failures
-    for the account in 15 minutes, and says so when the account is deactivated."""
+    for the account in 15 minutes, and says so when the account is deactivated.
+
+    A refusal commits its audit row before raising: the caller's transaction rolls back on the
+    error, and a failed login that left no trace would never count towards the limit."""
     user = find_user_by_email(session, email) if email.strip() else None
     if user is not None:
         failures, oldest = _recent_failures(session, user)
@@ -103,6 +106,7 @@ def login(session: Session, email: str, password: str) -> Login:
                 actor_name=normalise_email(email),
                 detail="rate limited",
             )
+            session.commit()
             raise RateLimitedError(
                 f"too many failed logins for this account; try again in {wait} minutes",
                 fix="or ask an admin to set a new password",
@@ -116,6 +120,7 @@ def login(session: Session, email: str, password: str) -> Login:
             object_id=user.id if user else None,
             actor_name=normalise_email(email)[:320],
         )
+        session.commit()
         raise AuthenticationError(WRONG_LOGIN, fix="check both, or ask an admin to reset it")
     if not user.active:
         record_event(
@@ -127,6 +132,7 @@ def login(session: Session, email: str, password: str) -> Login:
             actor_name=user.email,
             detail="deactivated",
         )
+        session.commit()
         raise AuthenticationError(
             "this account is deactivated", fix="ask an admin if it should be active again"
         )

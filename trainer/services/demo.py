@@ -58,6 +58,13 @@ def demo_email(name: str) -> str:
     return f"{name.lower().replace(' ', '.')}@{DEMO_DOMAIN}"
 
 
+def demo_logins() -> list[tuple[str, str]]:
+    """(role, email) of one demo account per role, for the log and the README."""
+    wanted = {"trainee": "Riley Park", "agent": "Sam Lee"} | {r: n for n, r, _ in STAFF}
+    order = ("trainee", "agent", "reviewer", "lead", "hr", "admin")
+    return [(role, demo_email(wanted[role])) for role in order]
+
+
 def seed_people(url: str | None = None) -> int:
     """The demo teams and their people, each with an email and the demo password (accounts that
     exist keep theirs); how many accounts were created."""
@@ -135,7 +142,7 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
     """Ingest recordings/ (chats, and calls unless TRAINER_DEMO_CALLS=0), create teams and staff,
     and score everything that has a transcript (idempotent)."""
     say = progress or (lambda _msg: None)
-    seed_people(url)
+    accounts_created = seed_people(url)
     say(f"ingesting {RECORDINGS / 'chats'}")
     summary = ingest_paths(Actor.local_admin(), [RECORDINGS / "chats"], url=url)
     if summary.failed:
@@ -165,4 +172,5 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
         "calls": calls["calls"],
         "transcribed": calls["transcribed"],
         "calls_failed": len(calls["failed"]),
+        "accounts_created": accounts_created,
     }
