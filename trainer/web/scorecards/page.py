@@ -1,44 +1,25 @@
-"""The agent scorecard: per agent, how many conversations, the overall mean, section averages."""
+"""The `/scorecard` page: one row per agent with their section averages."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from trainer.db.session import session_scope
-from trainer.errors import TrainerError
-from trainer.services.views import scorecard
-from trainer.web import viewmodels as vm
-from trainer.web.layout import error_callout, page, score_badge, testid
+from trainer.web.components import error_callout, page, score_badge, testid
+from trainer.web.scorecards import viewmodels as svm
+from trainer.web.scorecards.state import ScorecardState
+from trainer.web.state import AppState
 
 
-class ScorecardState(rx.State):
-    """The scorecard rows (one per agent) and their section columns."""
-
-    columns: list[vm.Column] = []
-    rows: list[vm.ScorecardRow] = []
-    error: str = ""
-    loaded: bool = False
-
-    @rx.event
-    def on_load(self):
-        """Compute the scorecard from the stored evaluations."""
-        self.error = ""
-        try:
-            with session_scope() as session:
-                rows = scorecard(session)
-        except TrainerError as exc:
-            self.error, self.rows, self.loaded = exc.format(), [], True
-            return
-        keys = vm.section_keys(rows, vm.SCORECARD_FIELDS)
-        self.columns = vm.columns(keys)
-        self.rows = vm.scorecard_rows(rows, keys)
-        self.loaded = True
-
-
-def _row(row: rx.Var[vm.ScorecardRow]) -> rx.Component:
+def _row(row: rx.Var[svm.ScorecardRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.link(row.agent, href=row.href, weight="medium", custom_attrs=testid("agent-link")),
+            rx.cond(
+                AppState.nav_conversations,
+                rx.link(
+                    row.agent, href=row.href, weight="medium", custom_attrs=testid("agent-link")
+                ),
+                rx.text(row.agent, weight="medium", custom_attrs=testid("agent-name")),
+            ),
         ),
         rx.table.cell(row.conversations, text_align="center", custom_attrs=testid("conversations")),
         rx.table.cell(
@@ -76,7 +57,7 @@ def scorecard_page() -> rx.Component:
         ),
         rx.text(
             "Mean scores (0-100) of each agent's current evaluations. "
-            "Click an agent to see their conversations.",
+            "Click an agent to see their conversations (where your role shows them).",
             size="2",
             color_scheme="gray",
             margin_bottom="1rem",

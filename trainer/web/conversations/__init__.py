@@ -1,0 +1,2 @@
+"""Conversations: the list (`/conversations`) and a conversation's review
+(`/conversations/<id>`)."""
