@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from starlette.middleware.cors import CORSMiddleware
 
 from trainer.api import v1, web_login
@@ -38,6 +39,30 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def _document_request_bodies(app: FastAPI) -> None:
+    """Put the canonical conversation schema (the one `trainer ingest` validates with) into the
+    OpenAPI components: POST /conversations reads its body raw, to count its size as it
+    streams, so FastAPI cannot infer it."""
+    from trainer.ingest.canonical_json import ConversationIn
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            body = ConversationIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(body.pop("$defs", {}))
+            components["ConversationIn"] = body
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_api(*, standalone: bool = False) -> FastAPI:
     """The API app. Mounted into Reflex (which adds its CORS from rxconfig) or, `standalone`,
     served alone by `trainer api` with its own CORS, size limit and headers."""
@@ -55,6 +80,7 @@ def create_api(*, standalone: bool = False) -> FastAPI:
     app.include_router(v1.router)
     app.include_router(web_login.router)
     install_error_handlers(app)
+    _document_request_bodies(app)
     if standalone:
         app.add_middleware(
             CORSMiddleware,

@@ -4,7 +4,7 @@ or session), then calls a service with them as actor; the policy inside decides 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -23,12 +23,24 @@ from trainer.api.limits import (
     transcriptions_per_minute,
 )
 from trainer.db.session import session_scope
+from trainer.errors import IngestError
+
+
+class Problem(BaseModel):
+    """An error: a readable `detail` (a list of field errors for malformed parameters) and,
+    for Trainer's own errors, their stable `code`."""
+
+    detail: str | list[dict[str, Any]]
+    code: str | None = None
+
 
 router = APIRouter(
     prefix="/api/v1",
     responses={
-        401: {"description": "No valid token or session"},
-        403: {"description": "Your role may not do this"},
+        401: {"description": "No valid token or session", "model": Problem},
+        403: {"description": "Your role may not do this", "model": Problem},
+        404: {"description": "Not found (or not yours to see)", "model": Problem},
+        422: {"description": "Invalid parameters or body", "model": Problem},
     },
 )
 
@@ -108,17 +120,37 @@ def me(actor: ActorDep) -> Me:
     )
 
 
+WHEN = Query(
+    description="ISO 8601 date-time, e.g. 2026-03-01T00:00:00Z",
+    json_schema_extra={"format": "date-time"},
+)
+
+
+def _when(request: Request, name: str) -> datetime | None:
+    """An ISO 8601 date-time from a query parameter (a bare number or an empty value is not a
+    time); 422 else. Read raw: the framework would turn `?until=` into None."""
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not an ISO 8601 date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 SUMMARY_KEYS = set(ConversationSummary.model_fields) - {"sections"}
 
 
 @router.get("/conversations", response_model=ConversationPage, summary="List conversations")
 def conversations(
+    request: Request,
     actor: ActorDep,
     session: SessionDep,
     agent: str | None = None,
     channel: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[str | None, WHEN] = None,
+    until: Annotated[str | None, WHEN] = None,
     min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -136,8 +168,8 @@ def conversations(
             channel=channel,
             min_score=min_score,
             max_score=max_score,
-            since=since,
-            until=until,
+            since=_when(request, "since"),
+            until=_when(request, "until"),
         ),
     )
     rows.sort(key=lambda r: (r.get("started_at") or "", r["conversation"]), reverse=True)
@@ -176,7 +208,16 @@ def conversation(conversation_id: str, actor: ActorDep, session: SessionDep) -> 
     summary="Ingest one canonical-JSON conversation and score it",
     responses={
         200: {"description": "Already stored with the same content", "model": Ingested},
-        413: {"description": "Body over TRAINER_MAX_UPLOAD_MB"},
+        409: {"description": "Stored already with other content", "model": Problem},
+        413: {"description": "Body over TRAINER_MAX_UPLOAD_MB", "model": Problem},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ConversationIn"}}
+            },
+        }
     },
 )
 async def ingest(request: Request, response: Response, actor: ActorDep) -> Ingested:
@@ -199,7 +240,12 @@ async def ingest(request: Request, response: Response, actor: ActorDep) -> Inges
         with session_scope() as session:
             return ingest_document(session, actor, raw, name="request body", replace=replace)
 
-    result = await run_in_threadpool(work)
+    try:
+        result = await run_in_threadpool(work)
+    except IngestError as exc:
+        if "already stored" in exc.message:
+            raise HTTPException(409, exc.format()) from None
+        raise
     if result["action"] == "unchanged":
         response.status_code = 200
     return Ingested(**result)
