@@ -1,6 +1,9 @@
 """Fixtures for real-browser tests: a seeded SQLite database, the Reflex app started on it in
 production mode on a free port, and headless Chromium driven by Playwright.
 
+Users of every role are seeded (password PASSWORD); `login(page, email)` signs a browser in
+through the login form, as a person would.
+
 Missing Chromium, bun or Playwright skips these tests with the reason, or fails them when
 TRAINER_REQUIRE_SERVICES=1. The server's output goes to `<tmp>/reflex.log` (its path is printed
 in any failure); screenshots go to $TRAINER_SHOTS_DIR (default /tmp/trainer-shots).
@@ -21,9 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from trainer.access import Actor
 from trainer.conversation import Conversation, Turn
 from trainer.db.repository import store_conversation
 from trainer.db.session import session_scope
+from trainer.services.accounts import add_user
 from trainer.services.scoring import score_stored
 
 from ..call_seed import store_call, store_pending_call, write_wav
@@ -67,8 +72,44 @@ AGENTS = {s[0]: s[2] for s in SEED} | {c[0]: c[1] for c in CALLS}
 CHANNELS = {s[0]: s[3] for s in SEED} | {c[0]: "call" for c in CALLS}
 
 
+PASSWORD = "browser-pass-123"
+# (name, role, teams): one or more users per role. The lead leads Tier 1 North only (Sam and
+# Priya), so Marcus's and Laura's conversations are not theirs to see.
+USERS = [
+    ("Sam Lee", "agent", ["Tier 1 North"]),
+    ("Priya Shah", "agent", ["Tier 1 North"]),
+    ("Marcus Bell", "agent", ["Tier 1 South"]),
+    ("Laura Chen", "agent", ["Voice Support"]),
+    ("Morgan Reyes", "lead", ["Tier 1 North"]),
+    ("Jordan Kim", "reviewer", []),
+    ("Hana Ito", "hr", []),
+    ("Alex Admin", "admin", []),
+    ("Riley Park", "trainee", ["Tier 1 North"]),
+    ("Noor Haddad", "trainee", ["Tier 1 South"]),
+    ("Wrong Pass", "trainee", []),  # only ever given the wrong password
+]
+ROLE_USER = {
+    "trainee": "Riley Park",
+    "agent": "Sam Lee",
+    "reviewer": "Jordan Kim",
+    "lead": "Morgan Reyes",
+    "hr": "Hana Ito",
+    "admin": "Alex Admin",
+}
+
+
+def email(name: str) -> str:
+    """A seeded user's email: "Sam Lee" -> sam.lee@example.com."""
+    return f"{name.lower().replace(' ', '.')}@example.com"
+
+
 def seed(url: str, audio_dir: Path) -> None:
-    """Store and score the SEED conversations and CALLS in the database at `url`."""
+    """Store the USERS, then store and score the SEED conversations and CALLS (their agents are
+    linked to the accounts) in the database at `url`."""
+    with session_scope(url) as session:
+        admin = Actor.local_admin()
+        for name, role, teams in USERS:
+            add_user(session, admin, name, email(name), role, teams, PASSWORD)
     with session_scope(url) as session:
         for day, (external_id, agent, status) in enumerate(CALLS, 10):
             if status == "ingested":
@@ -182,6 +223,9 @@ def app_url(browser_db_url, chromium_path, tmp_path_factory) -> str:
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="false",
         REFLEX_DIR=str(REPO / ".tools" / "reflex"),
+        # The only origin browsers may call the backend from (rxconfig's CORS, the login form).
+        TRAINER_ORIGINS=f"http://127.0.0.1:{port}",
+        TRAINER_PORT=str(port),
         PATH=os.pathsep.join(
             [str(Path(bun).parent), str(Path(sys.executable).parent), env["PATH"]]
         ),
@@ -211,7 +255,7 @@ def app_url(browser_db_url, chromium_path, tmp_path_factory) -> str:
                     + _tail(log_path),
                     pytrace=False,
                 )
-            if _get(f"{base}/ping") == 200 and _get(f"{base}/") == 200:
+            if _get(f"{base}/ping") == 200 and _get(f"{base}/login") == 200:
                 break
             if time.monotonic() - started > START_TIMEOUT_S:
                 pytest.fail(
@@ -261,3 +305,29 @@ def shot():
         return path
 
     return take
+
+
+def login(tab, who: str, password: str = PASSWORD, next_path: str = "/") -> None:
+    """Sign `tab` in through the login form as `who` (a role, a seeded name or an email) and
+    wait until it has left the login page."""
+    from playwright.sync_api import expect
+
+    address = who if "@" in who else email(ROLE_USER.get(who, who))
+    tab.goto("/login" if next_path == "/" else f"/login?next={next_path}")
+    submit = tab.get_by_test_id("login-submit")
+    expect(submit).to_be_enabled()
+    tab.locator("#email").fill(address)
+    tab.locator("#password").fill(password)
+    submit.click()
+    tab.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def signed_in(page):
+    """`signed_in(role_or_name)` signs the test's page in and returns it."""
+
+    def sign(who: str, next_path: str = "/"):
+        login(page, who, next_path=next_path)
+        return page
+
+    return sign

@@ -82,7 +82,6 @@ class AppState(rx.State):
     nav_admin: bool = False
     nav_audit: bool = False
     is_admin: bool = False
-    nav_open: bool = False
 
     def session_token(self) -> str | None:
         """The session cookie the browser sent with this page's websocket."""
@@ -103,7 +102,7 @@ class AppState(rx.State):
     def current_path(self) -> str:
         """The page's path and query as the browser shows them."""
         url = self.router.url
-        path = url.path or routes.HOME
+        path = (url.path or routes.HOME).rstrip("/") or routes.HOME
         return f"{path}?{url.query}" if url.query else path
 
     def to_login(self):
@@ -130,7 +129,6 @@ class AppState(rx.State):
     @rx.event
     def check_login(self):
         """First on_load handler of every page: to the login page unless signed in."""
-        self.nav_open = False
         actor = self.actor()
         if actor is None:
             return self.to_login()
@@ -140,17 +138,11 @@ class AppState(rx.State):
     @rx.event
     def load_user(self):
         """Show who is signed in, if anyone, without asking to sign in (the 404 page)."""
-        self.nav_open = False
         actor = self.actor()
         if actor is None:
             self._clear_user()
         else:
             self._show_user(actor)
-
-    @rx.event
-    def set_nav_open(self, value: bool):
-        """Open or close the navigation drawer (small screens)."""
-        self.nav_open = bool(value)
 
     @rx.event
     def go_home(self):

@@ -9,6 +9,7 @@ import reflex as rx
 from trainer.api.web_login import safe_next
 from trainer.web import routes
 from trainer.web.components import testid
+from trainer.web.components.native_form import native_form
 
 ERRORS = {
     "credentials": "Wrong email or password. Check both and try again.",
@@ -107,7 +108,7 @@ def login_page() -> rx.Component:
                         custom_attrs=testid("login-notice"),
                     ),
                 ),
-                rx.el.form(
+                native_form(
                     rx.vstack(
                         _field("Email", "email", "email", "username"),
                         _field("Password", "password", "password", "current-password"),
@@ -124,7 +125,6 @@ def login_page() -> rx.Component:
                         width="100%",
                     ),
                     action=routes.LOGIN_POST,
-                    method="post",
                     width="100%",
                     id="login-form",
                 ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from trainer.web import routes
+from trainer.web.components.native_form import native_form
 from trainer.web.state import AppState
 
 # (label, href, icon, the AppState flag that shows it or None for everyone)
@@ -44,7 +45,7 @@ def nav_link(label: str, href: str, icon: str, prefix: str = "nav") -> rx.Compon
 
 def logout_form(full_width: bool = False) -> rx.Component:
     """Sign out: a plain form post, so the server clears the HttpOnly cookie."""
-    return rx.el.form(
+    return native_form(
         rx.button(
             rx.icon("log-out", size=14),
             "Sign out",
@@ -55,7 +56,6 @@ def logout_form(full_width: bool = False) -> rx.Component:
             custom_attrs=testid("logout"),
         ),
         action=routes.LOGOUT_POST,
-        method="post",
         width="100%" if full_width else "auto",
     )
 
@@ -96,36 +96,20 @@ def user_menu() -> rx.Component:
 
 
 def mobile_nav() -> rx.Component:
-    """The menu button of small screens and its drawer of links."""
-    return rx.drawer.root(
-        rx.drawer.trigger(
-            rx.icon_button(
-                rx.icon("menu", size=20),
-                variant="ghost",
-                color_scheme="gray",
-                aria_label="Open the menu",
-                custom_attrs=testid("nav-menu"),
+    """The menu button of small screens, opening the role's links in a panel."""
+    return rx.box(
+        rx.popover.root(
+            rx.popover.trigger(
+                rx.icon_button(
+                    rx.icon("menu", size=20),
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Open the menu",
+                    custom_attrs=testid("nav-menu"),
+                ),
             ),
-            display=MOBILE,
-        ),
-        rx.drawer.overlay(z_index="40"),
-        rx.drawer.portal(
-            rx.drawer.content(
+            rx.popover.content(
                 rx.vstack(
-                    rx.hstack(
-                        rx.heading("Trainer", size="4"),
-                        rx.spacer(),
-                        rx.drawer.close(
-                            rx.icon_button(
-                                rx.icon("x", size=18),
-                                variant="ghost",
-                                color_scheme="gray",
-                                aria_label="Close the menu",
-                            )
-                        ),
-                        width="100%",
-                        align="center",
-                    ),
                     *[
                         _shown(flag, nav_link(label, href, icon, prefix="drawer"))
                         for label, href, icon, flag in NAV
@@ -136,21 +120,14 @@ def mobile_nav() -> rx.Component:
                     logout_form(full_width=True),
                     spacing="3",
                     align="start",
-                    padding="1.25rem",
-                    width="100%",
+                    width="min(16rem, 80vw)",
                 ),
-                top="0",
-                left="0",
-                height="100%",
-                width="min(18rem, 85vw)",
-                background_color=rx.color("gray", 1),
-                z_index="50",
+                side="bottom",
+                align="start",
                 custom_attrs=testid("nav-drawer"),
-            )
+            ),
         ),
-        direction="left",
-        open=AppState.nav_open,
-        on_open_change=AppState.set_nav_open,
+        display=MOBILE,
     )
 
 
