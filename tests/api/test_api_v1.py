@@ -21,11 +21,11 @@ ROLES = ["trainee", "agent", "reviewer", "lead", "hr", "admin"]
 
 # role -> (list: ids or status, detail of another team's chat, its audio, own-team audio, POST)
 MATRIX = {
-    "trainee": (403, 403, 403, 403, 403),
+    "trainee": (403, 404, 404, 404, 403),
     "agent": (OWN, 404, 404, 200, 403),
     "reviewer": (ALL, 200, 200, 200, 403),
     "lead": (NORTH, 404, 404, 200, 403),
-    "hr": (403, 403, 403, 403, 403),
+    "hr": (403, 404, 404, 404, 403),
     "admin": (ALL, 200, 200, 200, 201),
 }
 NEW_CHAT = {

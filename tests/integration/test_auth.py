@@ -245,11 +245,6 @@ def test_auth_change_password_needs_the_current_one(people):
     assert "password.change" in actions()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: trainer/services/auth.py change_password() says 'other sessions end' but never "
-    "calls revoke_sessions(); a stolen session survives the owner's password change",
-)
 def test_auth_change_password_ends_other_sessions(people):
     other = try_login("ann@example.com", PASSWORD)
     with session_scope() as session:

@@ -165,13 +165,6 @@ def test_roleplay_service_table_comes_from_the_migration(db_url):
     assert {"mood", "feedback", "state", "created_at", "finished_at"} <= columns
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: trainer/services/roleplay.py record_result() stores the result's conversation "
-    "with whatever agent the script was played as (None without --trainee), so the role-play "
-    "conversation is not linked to the trainee it is recorded for; set "
-    "result.conversation.agent = user.name before _store_result",
-)
 def test_roleplay_service_recorded_result_belongs_to_the_trainee(db_url):
     tess = trainee("Tess")
     with session_scope() as session:

@@ -114,11 +114,8 @@ def test_access_policy_matrix_cell(role, action):
         assert can(who, action, subject) is expected_for(cell)[kind], (role, action, kind)
         if expected_for(cell)[kind]:
             authorize(who, action, subject)  # does not raise
-        elif action in PRIVATE and cell != "-":
-            with pytest.raises(NotFoundError):  # existence is private
-                authorize(who, action, subject)
         elif action in PRIVATE:
-            with pytest.raises((ForbiddenError, NotFoundError)):  # see the xfail test below
+            with pytest.raises(NotFoundError):  # existence is private, whatever the role
                 authorize(who, action, subject)
         else:
             with pytest.raises(ForbiddenError):
@@ -196,12 +193,6 @@ def test_access_policy_refusals_without_private_existence_are_forbidden():
         authorize(actor("trainee"), Action.VIEW_CONVERSATION)  # the list itself
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: trainer/access/policy.py authorize() answers ForbiddenError to a trainee or HR "
-    "asking for a specific conversation, while a missing id is NotFoundError, so whether a "
-    "conversation exists can be probed; DESIGN.md wants 'not found' for another agent's",
-)
 @pytest.mark.parametrize("role", ["trainee", "hr"])
 def test_access_policy_no_view_role_gets_not_found_for_a_specific_conversation(role):
     with pytest.raises(NotFoundError):

@@ -136,7 +136,9 @@ def authorize(actor: Actor, action: Action, subject: Subject | None = None) -> N
     if can(actor, action, subject):
         return
     label = subject.label if subject is not None else None
-    if action in PRIVATE_EXISTENCE and label is not None and scope_of(actor, action) is not N:
+    # Whatever the role, a named conversation it may not see reads exactly like a missing one,
+    # so no one can probe which ids exist.
+    if action in PRIVATE_EXISTENCE and label is not None:
         raise NotFoundError(f"no {label}", fix="check the id, or list what you can see")
     what = f"{action.value} on {label}" if label else action.value
     raise ForbiddenError(

@@ -194,8 +194,12 @@ def revoke_sessions(session: Session, user_id: int) -> int:
     return len(rows)
 
 
-def change_password(session: Session, actor: Actor, current: str, new: str) -> None:
-    """The actor's own password, after checking the current one; other sessions end."""
+def change_password(
+    session: Session, actor: Actor, current: str, new: str, *, keep_token: str | None = None
+) -> int:
+    """The actor's own password, after checking the current one. Every other session of theirs
+    ends (a stolen one too); the one of `keep_token` (the browser asking) stays. Returns how
+    many sessions ended."""
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None:
         raise AccountError("only a user with an account has a password")
@@ -204,7 +208,23 @@ def change_password(session: Session, actor: Actor, current: str, new: str) -> N
     if new == current:
         raise AccountError("the new password is the same as the current one")
     user.password_hash = hash_password(new)
-    record_event(session, actor, "password.change", object_type="user", object_id=user.id)
+    kept = _hash(keep_token) if keep_token else None
+    ended = 0
+    for row in session.scalars(
+        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+    ):
+        if row.token_hash != kept:
+            row.revoked_at = _now()
+            ended += 1
+    record_event(
+        session,
+        actor,
+        "password.change",
+        object_type="user",
+        object_id=user.id,
+        after={"sessions_ended": ended},
+    )
+    return ended
 
 
 # --- API tokens -------------------------------------------------------------------------------

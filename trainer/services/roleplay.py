@@ -305,6 +305,7 @@ def record_result(
     session.add(row)
     session.flush()
     result.conversation.external_id = f"roleplay-{row.id}"
+    result.conversation.agent = user.name  # the attempt is the trainee's, whoever recorded it
     _store_result(session, row, result)
     return row
 

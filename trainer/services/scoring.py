@@ -85,15 +85,16 @@ def rescore(
     each must be one the actor may re-score; the request is in the audit log. Human reviews are
     separate rows and are never touched."""
     from trainer.access import Action, authorize
-    from trainer.access.policy import conversation_subject
     from trainer.services.audit import record_event
 
     authorize(actor, Action.CORRECT_TRANSCRIPT)
     if external_ids is not None:
         external_ids = list(external_ids)
+        from trainer.services.views import visible_conversation
+
         for external_id in external_ids:
-            record = require_conversation(session, external_id)
-            authorize(actor, Action.CORRECT_TRANSCRIPT, conversation_subject(record))
+            # "not found" for what the actor may not see, "forbidden" only for what they can.
+            visible_conversation(session, actor, external_id, Action.CORRECT_TRANSCRIPT)
     elif not actor.is_admin:
         from trainer.errors import ForbiddenError
 

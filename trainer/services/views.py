@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trainer.access import Action, Actor, authorize, visible_conversations
+from trainer.access import Action, Actor, authorize, can, visible_conversations
 from trainer.access.policy import conversation_subject
 from trainer.analytics.frames import evaluations_frame
 from trainer.analytics.scorecards import agent_scorecard
@@ -34,7 +34,16 @@ def visible_conversation(
         raise NotFoundError(
             f"no conversation {external_id!r}", fix="check the id, or list what you can see"
         )
-    authorize(actor, Action.VIEW_CONVERSATION, conversation_subject(record))
+    subject = conversation_subject(record)
+    if record.channel == "roleplay":
+        # A role-play attempt is practice, not QA: its trainee opens it, and those who follow
+        # the trainee's onboarding (their lead, HR, admins); QA reviewers do not.
+        if not (can(actor, Action.PRACTISE, subject) or can(actor, Action.ONBOARDING, subject)):
+            raise NotFoundError(
+                f"no conversation {external_id!r}", fix="check the id, or list what you can see"
+            )
+    else:
+        authorize(actor, Action.VIEW_CONVERSATION, subject)
     if action is not Action.VIEW_CONVERSATION:
         authorize(actor, action, conversation_subject(record))
     return record
