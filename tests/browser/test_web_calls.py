@@ -7,13 +7,14 @@ import re
 
 import pytest
 
+from trainer.access import Actor
 from trainer.db.repository import find_conversation
 from trainer.db.session import session_scope
 from trainer.services.views import call_details, conversation_view
 
 from ..call_seed import finish_call
 from ..conftest import services_required
-from .conftest import FAILED_REASON
+from .conftest import FAILED_REASON, login
 
 try:
     from playwright.sync_api import expect
@@ -26,28 +27,36 @@ pytestmark = pytest.mark.browser
 
 ROW = "[data-testid=conversation-row]"
 CURRENT_TIME = "document.querySelector('audio').currentTime"
+ADMIN = Actor.local_admin()
+
+
+@pytest.fixture
+def page(page):
+    """The test's page, signed in as a QA reviewer (sees every call, may swap speakers)."""
+    login(page, "reviewer")
+    return page
 
 
 def test_web_calls_audio_route_serves_wav_for_calls_only(page):
-    response = page.request.get("/api/audio/b-5")
+    response = page.request.get("/api/v1/audio/b-5")
     assert response.status == 200
     assert response.headers["content-type"] == "audio/wav"
     assert response.body()[:4] == b"RIFF"
-    ranged = page.request.get("/api/audio/b-5", headers={"Range": "bytes=0-99"})
+    ranged = page.request.get("/api/v1/audio/b-5", headers={"Range": "bytes=0-99"})
     assert ranged.status == 206 and len(ranged.body()) == 100
-    assert page.request.get("/api/audio/b-1").status == 404  # a chat
-    assert page.request.get("/api/audio/b-6").status == 404  # not transcribed yet
-    assert page.request.get("/api/audio/no-such-id").status == 404
+    assert page.request.get("/api/v1/audio/b-1").status == 404  # a chat
+    assert page.request.get("/api/v1/audio/b-6").status == 404  # not transcribed yet
+    assert page.request.get("/api/v1/audio/no-such-id").status == 404
 
 
 def test_web_calls_review_plays_from_the_clicked_turn(page, browser_db_url, shot):
     with session_scope(browser_db_url) as session:
-        view = conversation_view(session, "b-5")
+        view = conversation_view(session, ADMIN, "b-5")
     page.goto("/conversations/b-5")
     audio = page.locator("audio#call-audio")
     expect(audio).to_have_count(1)
     src = audio.get_attribute("src")
-    assert src and src.endswith("/api/audio/b-5")
+    assert src and src.endswith("/api/v1/audio/b-5")
     assert page.request.get(src).status == 200
     page.wait_for_function("document.querySelector('audio').readyState >= 1")
     turns = page.get_by_test_id("turn")
@@ -74,7 +83,7 @@ def test_web_calls_review_plays_from_the_clicked_turn(page, browser_db_url, shot
 
 def test_web_calls_review_shows_speech_analytics(page, browser_db_url):
     with session_scope(browser_db_url) as session:
-        details = call_details(session, "b-5")
+        details = call_details(session, ADMIN, "b-5")
     speech = details["speech"]
     page.goto("/conversations/b-5")
     panel = page.get_by_test_id("speech-analytics")
@@ -96,8 +105,8 @@ def test_web_calls_review_shows_speech_analytics(page, browser_db_url):
 
 def test_web_calls_swap_speakers_flips_turns_and_ratio(page, browser_db_url, shot):
     with session_scope(browser_db_url) as session:
-        before = call_details(session, "b-8")["speech"]["talk_to_listen"]
-        speakers = [t["speaker"] for t in conversation_view(session, "b-8")["turns"]]
+        before = call_details(session, ADMIN, "b-8")["speech"]["talk_to_listen"]
+        speakers = [t["speaker"] for t in conversation_view(session, ADMIN, "b-8")["turns"]]
     page.goto("/conversations/b-8")
     turns = page.get_by_test_id("turn")
     expect(turns).to_have_count(len(speakers))
@@ -108,7 +117,7 @@ def test_web_calls_swap_speakers_flips_turns_and_ratio(page, browser_db_url, sho
     expect(turns.first).to_have_attribute("data-speaker", swap[speakers[0]], timeout=60_000)
     assert turns.evaluate_all("ts => ts.map(t => t.dataset.speaker)") == [swap[s] for s in speakers]
     with session_scope(browser_db_url) as session:
-        after = call_details(session, "b-8")["speech"]["talk_to_listen"]
+        after = call_details(session, ADMIN, "b-8")["speech"]["talk_to_listen"]
     assert after == pytest.approx(1 / before, abs=0.02)
     expect(page.get_by_test_id("talk-ratio")).to_have_text(f"{after:.2f}")
     expect(page.get_by_test_id("role-swaps")).to_have_text("1")

@@ -6,11 +6,12 @@ import re
 
 import pytest
 
+from trainer.access import Actor
 from trainer.db.session import session_scope
 from trainer.services.views import conversation_view, list_conversations, scorecard
 
 from ..conftest import services_required
-from .conftest import AGENTS, CHANNELS, IDS
+from .conftest import AGENTS, CHANNELS, IDS, login
 
 try:
     from playwright.sync_api import expect
@@ -22,6 +23,14 @@ except ImportError:  # pragma: no cover - playwright is in the [test] extra
 pytestmark = pytest.mark.browser
 
 ROW = "[data-testid=conversation-row]"
+ADMIN = Actor.local_admin()
+
+
+@pytest.fixture
+def page(page):
+    """The test's page, signed in as an admin (who sees every conversation)."""
+    login(page, "admin")
+    return page
 
 
 def rows_of(page) -> list[str]:
@@ -29,7 +38,7 @@ def rows_of(page) -> list[str]:
 
 
 def test_web_pages_list_shows_seeded_conversations_and_agent_filter_narrows(page, shot):
-    page.goto("/")
+    page.goto("/conversations")
     expect(page.locator(ROW)).to_have_count(len(IDS))
     assert rows_of(page) == IDS
     expect(page.get_by_test_id("conversation-count")).to_have_text(str(len(IDS)))
@@ -50,7 +59,7 @@ def test_web_pages_list_shows_seeded_conversations_and_agent_filter_narrows(page
     page.locator(ROW).first.get_by_test_id("open").click()
     expect(page.get_by_test_id("review-id")).to_have_text(sams[0])
     page.get_by_label("Back to conversations").click()
-    expect(page).to_have_url(re.compile(r"/conversations$"))
+    expect(page).to_have_url(re.compile(r"/conversations/?$"))
     expect(page.locator(ROW)).to_have_count(len(sams))
 
     page.get_by_test_id("filter-channel").click()
@@ -65,7 +74,7 @@ def test_web_pages_list_shows_seeded_conversations_and_agent_filter_narrows(page
 
 def test_web_pages_score_range_narrows_the_list(page, browser_db_url):
     with session_scope(browser_db_url) as session:
-        rows = list_conversations(session)
+        rows = list_conversations(session, ADMIN)
     scores = {r["conversation"]: r["score"] for r in rows if r["score"] is not None}
     low = min(scores, key=scores.get)
     page.goto("/conversations")
@@ -79,10 +88,10 @@ def test_web_pages_score_range_narrows_the_list(page, browser_db_url):
 
 def test_web_pages_review_shows_turns_and_criteria(page, browser_db_url, shot):
     with session_scope(browser_db_url) as session:
-        view = conversation_view(session, "b-3")
+        view = conversation_view(session, ADMIN, "b-3")
     page.goto("/conversations")
     page.locator(f"{ROW}[data-conversation=b-3]").get_by_test_id("open").click()
-    expect(page).to_have_url(re.compile(r"/conversations/b-3$"))
+    expect(page).to_have_url(re.compile(r"/conversations/b-3/?$"))
     expect(page.get_by_test_id("review-id")).to_have_text("b-3")
     expect(page.get_by_test_id("review-agent")).to_have_text("Sam Lee")
     expect(page.get_by_test_id("review-customer")).to_have_text("Helen Morris")
@@ -107,7 +116,7 @@ def test_web_pages_review_shows_turns_and_criteria(page, browser_db_url, shot):
 
 def test_web_pages_clicking_a_criterion_highlights_its_evidence(page, browser_db_url, shot):
     with session_scope(browser_db_url) as session:
-        view = conversation_view(session, "b-1")
+        view = conversation_view(session, ADMIN, "b-1")
     criterion = max(view["criteria"], key=lambda c: len(c["evidence"]))
     assert criterion["evidence"], "the seeded conversation should have scored evidence"
     evidence = sorted(criterion["evidence"], key=lambda e: (e["turn"], e["start"]))
@@ -150,7 +159,7 @@ def test_web_pages_scorecard_lists_agents_and_links_to_their_conversations(
     page, browser_db_url, shot
 ):
     with session_scope(browser_db_url) as session:
-        card = scorecard(session)
+        card = scorecard(session, ADMIN)
     sections = [k for k in card[0] if k not in ("agent", "conversations", "score")]
     page.goto("/scorecard")
     rows = page.get_by_test_id("scorecard-row")

@@ -12,6 +12,7 @@ import pytest
 from trainer.roleplay.attempt import read_script
 
 from ..conftest import REPO, missing_service, services_required
+from .conftest import login
 
 try:
     from playwright.sync_api import expect
@@ -36,16 +37,16 @@ def mood(page) -> int:
 
 
 def open_scenario(page, trainee: str, fresh: bool = True):
-    """/practice for `trainee` (`fresh`: who has not played it yet), then the double-charge
-    card's Practise button."""
-    page.goto(f"/practice?trainee={trainee.replace(' ', '+')}")
+    """Sign in as `trainee` (`fresh`: who has not played it yet), open /practice, then the
+    double-charge card's Practise button."""
+    login(page, trainee, next_path="/practice")
     expect(page.locator("[data-testid=scenario-card]")).to_have_count(10, timeout=SLOW)
     card = page.locator("[data-testid=scenario-card][data-scenario=double-charge]")
     expect(card).to_contain_text("Charged twice for one order")
     if fresh:
         expect(card.get_by_test_id("best")).to_have_text("—")
     card.get_by_test_id("practise").click()
-    expect(page).to_have_url(re.compile(r"/practice/double-charge\?trainee="))
+    expect(page).to_have_url(re.compile(r"/practice/double-charge/?$"))
     expect(page.get_by_test_id("trainee")).to_have_text(trainee, timeout=SLOW)
     expect(page.locator(BUBBLE)).to_have_count(1)
     expect(page.locator(BUBBLE).first).to_contain_text("charged me")
@@ -86,7 +87,7 @@ def test_web_practice_good_script_resolves_and_shows_in_history(page, shot):
     shot(page, "practice-resolved")
 
     page.locator("#back-to-practice").click()
-    expect(page).to_have_url(re.compile(r"/practice\?trainee=Riley"))
+    expect(page).to_have_url(re.compile(r"/practice/?$"))
     rows = page.locator("[data-testid=history-row]")
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_attribute("data-outcome", "resolved")
@@ -117,23 +118,11 @@ def test_web_practice_poor_script_customer_leaves_with_feedback(page, shot):
     page.locator("#practise-again").click()
     expect(page.get_by_test_id("end-screen")).to_have_count(0)
     expect(page.locator(BUBBLE)).to_have_count(1)
-    page.goto("/practice?trainee=Noor+Haddad")
+    page.goto("/practice")
     rows = page.locator("[data-testid=history-row]")
     expect(rows).to_have_count(1)
     expect(rows.first).to_have_attribute("data-outcome", "customer_left")
     expect(rows.first.get_by_test_id("passed")).to_have_text("Not passed")
-
-
-def test_web_practice_trainee_selector_and_nav(page):
-    page.goto("/")
-    page.get_by_test_id("nav-practice").click()
-    expect(page).to_have_url(re.compile(r"/practice$"))
-    expect(page.locator("[data-testid=scenario-card]")).to_have_count(10, timeout=SLOW)
-    page.get_by_test_id("trainee-select").click()
-    expect(page.get_by_role("option", name="Sam Lee")).to_be_visible()
-    page.get_by_role("option", name="Sam Lee").click()
-    expect(page).to_have_url(re.compile(r"/practice\?trainee=Sam\+Lee"))
-    expect(page.get_by_test_id("history-empty")).to_be_visible()
 
 
 def test_web_practice_uploaded_spoken_reply_fills_the_reply_box(page, tmp_path, shot):
@@ -169,3 +158,18 @@ def test_web_practice_record_without_a_microphone_explains(page):
     page.locator("#record-reply").click()
     expect(page.get_by_test_id("voice-error")).to_contain_text("microphone")
     expect(page.locator("#record-reply")).to_be_enabled()
+
+
+def test_web_practice_shows_only_the_signed_in_users_own_history(page):
+    """Sam has played nothing; another trainee's name in the address changes nothing."""
+    login(page, "agent")
+    page.get_by_test_id("nav-practice").click()
+    expect(page).to_have_url(re.compile(r"/practice/?$"))
+    expect(page.locator("[data-testid=scenario-card]")).to_have_count(10, timeout=SLOW)
+    expect(page.get_by_test_id("trainee")).to_have_text("Sam Lee")
+    expect(page.get_by_test_id("trainee-select")).to_have_count(0)
+    expect(page.get_by_test_id("history-empty")).to_be_visible()
+    page.goto("/practice?trainee=Riley+Park")
+    expect(page.get_by_test_id("trainee")).to_have_text("Sam Lee")
+    expect(page.get_by_test_id("history-empty")).to_be_visible()
+    expect(page.locator("[data-testid=history-row]")).to_have_count(0)

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from trainer.web import viewmodels as vm
+from trainer.web import formatting as fmt
+from trainer.web.practice import viewmodels as pvm
 
 
 def test_web_practice_mood_view_colours_from_calm_to_angry():
-    assert vm.mood_view(0) == vm.MoodView(0, 0, "Calm", "green")
-    assert vm.mood_view(5).tone == "amber" and vm.mood_view(5).label == "Annoyed"
-    assert vm.mood_view(7) == vm.MoodView(7, 70, "Angry", "red")
-    assert vm.mood_view(10).label == "About to leave"
-    assert vm.mood_view(14).value == 10 and vm.mood_view(-2).value == 0
-    assert vm.mood_view(None).value == 0
+    assert pvm.mood_view(0) == pvm.MoodView(0, 0, "Calm", "green")
+    assert pvm.mood_view(5).tone == "amber" and pvm.mood_view(5).label == "Annoyed"
+    assert pvm.mood_view(7) == pvm.MoodView(7, 70, "Angry", "red")
+    assert pvm.mood_view(10).label == "About to leave"
+    assert pvm.mood_view(14).value == 10 and pvm.mood_view(-2).value == 0
+    assert pvm.mood_view(None).value == 0
 
 
 def test_web_practice_mood_points_and_outcomes():
-    assert vm.mood_points([7, 3, 0]) == [
+    assert pvm.mood_points([7, 3, 0]) == [
         {"reply": 0, "mood": 7},
         {"reply": 1, "mood": 3},
         {"reply": 2, "mood": 0},
     ]
-    assert vm.outcome_label("customer_left") == "Customer left"
-    assert vm.outcome_label("something_new") == "Something new"
-    assert vm.outcome_label(None) == vm.MISSING
-    assert (vm.outcome_tone("resolved"), vm.outcome_tone("turn_limit")) == ("green", "amber")
-    assert vm.outcome_tone("unresolved") == "gray"
+    assert pvm.outcome_label("customer_left") == "Customer left"
+    assert pvm.outcome_label("something_new") == "Something new"
+    assert pvm.outcome_label(None) == fmt.MISSING
+    assert (pvm.outcome_tone("resolved"), pvm.outcome_tone("turn_limit")) == ("green", "amber")
+    assert pvm.outcome_tone("unresolved") == "gray"
 
 
 def test_web_practice_chat_bubbles_put_the_trainee_on_the_right():
@@ -32,7 +33,7 @@ def test_web_practice_chat_bubbles_put_the_trainee_on_the_right():
         {"turn": 1, "speaker": "customer", "text": "Hi"},
         {"turn": 2, "speaker": "agent", "text": "Hello"},
     ]
-    bubbles = vm.chat_bubbles(turns, "Dana")
+    bubbles = pvm.chat_bubbles(turns, "Dana")
     assert [(b.who, b.mine, b.turn) for b in bubbles] == [("Dana", False, 1), ("You", True, 2)]
 
 
@@ -43,7 +44,7 @@ def test_web_practice_feedback_views_turn_order_and_prefix():
         {"turn": 2, "kind": "outcome", "title": None, "message": "Turn 2: she left",
          "better_reply": None},
     ]  # fmt: skip
-    views = vm.feedback_views(items)
+    views = pvm.feedback_views(items)
     assert [v.where for v in views] == ["Turn 2", "Turn 4", "Overall"]
     assert views[0].message == "she left" and views[0].tone == "red"
     assert views[0].title == "How it ended" and views[0].better_reply == ""
@@ -51,13 +52,9 @@ def test_web_practice_feedback_views_turn_order_and_prefix():
     assert views[2].title == "Uses the name" and views[2].tone == "amber"
 
 
-def test_web_practice_hrefs_quote_names():
-    assert vm.practice_href("double-charge") == "/practice/double-charge"
-    assert vm.practice_href("double-charge", "Riley Park") == (
-        "/practice/double-charge?trainee=Riley+Park"
-    )
-    assert vm.practice_home_href("Noor & Co") == "/practice?trainee=Noor+%26+Co"
-    assert vm.practice_home_href("") == "/practice"
+def test_web_practice_hrefs_quote_ids():
+    assert pvm.practice_href("double-charge") == "/practice/double-charge"
+    assert pvm.practice_href("a/b c") == "/practice/a%2Fb%20c"
 
 
 LIBRARY = [
@@ -83,18 +80,18 @@ PROGRESS = {
 
 
 def test_web_practice_scenario_cards_carry_the_trainees_results():
-    cards = vm.scenario_cards(LIBRARY, PROGRESS, "Riley Park")
+    cards = pvm.scenario_cards(LIBRARY, PROGRESS)
     a, b = cards
     assert (a.best.text, a.best.tone, a.passed, a.attempts) == ("92", "green", True, 2)
     assert a.skills == ["Follow-up"] and a.difficulty_tone == "green"
-    assert a.href == "/practice/a?trainee=Riley+Park"
-    assert (b.best.text, b.passed, b.attempts) == (vm.MISSING, False, 0)
+    assert a.href == "/practice/a"
+    assert (b.best.text, b.passed, b.attempts) == (fmt.MISSING, False, 0)
     assert b.skills == ["Conflict resolution"] and b.difficulty_tone == "red"
-    assert vm.scenario_cards(LIBRARY, None, "")[0].href == "/practice/a"
+    assert pvm.scenario_cards(LIBRARY, None)[0].href == "/practice/a"
 
 
 def test_web_practice_attempt_rows_newest_first():
-    rows = vm.attempt_rows(ATTEMPTS, {"a": "Scenario A"}, "Riley Park")
+    rows = pvm.attempt_rows(ATTEMPTS, {"a": "Scenario A"})
     assert [r.attempt for r in rows] == [5, 3]
     assert rows[0].title == "Scenario A" and rows[0].outcome_label == "Resolved"
     assert rows[0].score.text == "92" and rows[0].passed
@@ -102,7 +99,7 @@ def test_web_practice_attempt_rows_newest_first():
 
 
 def test_web_practice_progress_chart_rows_and_lines():
-    rows, lines = vm.progress_chart(ATTEMPTS, PROGRESS)
+    rows, lines = pvm.progress_chart(ATTEMPTS, PROGRESS)
     assert rows == [
         {"label": "#1", "scenario": "a", "empathy": 0.0},
         {"label": "#2", "scenario": "a", "empathy": 100.0, "clarity": 80.0},
@@ -111,4 +108,4 @@ def test_web_practice_progress_chart_rows_and_lines():
         ("empathy", "Empathy"),
         ("clarity", "Clarity"),
     ]
-    assert vm.progress_chart([], {"skills": {}}) == ([], [])
+    assert pvm.progress_chart([], {"skills": {}}) == ([], [])

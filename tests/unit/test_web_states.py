@@ -9,24 +9,62 @@ import reflex as rx
 from reflex.istate.data import RouterData
 
 import trainer.trainer  # noqa: F401 - registers the pages (and the review page's route arg)
+from trainer.access import Actor
+from trainer.api.identity import SESSION_COOKIE
 from trainer.db import session as db_session
 from trainer.db.repository import store_conversation
 from trainer.db.session import session_scope
+from trainer.services.accounts import add_user
+from trainer.services.auth import login
 from trainer.services.scoring import score_stored
 from trainer.services.views import conversation_view
-from trainer.web.pages import ConversationsState, ReviewState, ScorecardState
-from trainer.web.pages.conversations import ALL
+from trainer.web.conversations.review_state import ReviewState
+from trainer.web.conversations.state import ALL, ConversationsState
+from trainer.web.scorecards.state import ScorecardState
+from trainer.web.state import AppState
 
 from ..conftest import GOOD_CHAT, POOR_CHAT, make_conversation
+
+ADMIN = Actor.local_admin()
+PASSWORD = "unit-pass-1234"
+# (name, role, teams) signed in for the state tests; TOKENS[name] is their session cookie.
+PEOPLE = [
+    ("Sam Lee", "agent", ["North"]),
+    ("Priya Shah", "agent", ["South"]),
+    ("Morgan Reyes", "lead", ["North"]),
+    ("Jordan Kim", "reviewer", []),
+    ("Hana Ito", "hr", []),
+    ("Riley Park", "trainee", ["North"]),
+    ("Ada Admin", "admin", []),
+]
+TOKENS: dict[str, str] = {}
+
+
+def email(name: str) -> str:
+    return f"{name.lower().replace(' ', '.')}@example.com"
+
+
+def sign_in_people(people=PEOPLE) -> dict[str, str]:
+    """Add the people (in the current database) and open a session for each: TOKENS."""
+    TOKENS.clear()
+    with session_scope() as session:
+        for name, role, teams in people:
+            add_user(session, ADMIN, name, email(name), role, teams, PASSWORD)
+    for name, _role, _teams in people:
+        with session_scope() as session:
+            TOKENS[name] = login(session, email(name), PASSWORD).token
+    return TOKENS
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
-    """Four conversations: Sam (chat, call), Priya (chat scored, chat never scored)."""
+    """People of every role; four conversations: Sam (chat, call), Priya (chat scored, chat never
+    scored)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'trainer.db'}"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRAINER_DATABASE_URL", url)
         db_session.reset_cache()
+        sign_in_people()
         with session_scope() as session:
             for external_id, turns, agent, channel, day in [
                 ("w-1", GOOD_CHAT, "Sam Lee", "chat", 2),
@@ -52,19 +90,28 @@ def seeded(tmp_path_factory):
 
 
 def state(
-    cls: type[rx.State], route: str = "/", url: str | None = None, params: dict | None = None
+    cls: type[rx.State],
+    route: str = "/",
+    url: str | None = None,
+    params: dict | None = None,
+    *,
+    who: str | None = "Ada Admin",
 ) -> rx.State:
-    """A page state in a fresh root State, its router on `route` at `url` with route `params`."""
+    """A page state in a fresh root State, its router on `route` at `url` with route `params`,
+    its websocket carrying `who`'s session cookie (None: signed out)."""
+    headers = {"origin": "http://t"}
+    if who is not None:
+        headers["cookie"] = f"theme=dark; {SESSION_COOKIE}={TOKENS[who]}"
     root = rx.State()
     root.router = RouterData.from_router_data(
-        {
-            "pathname": route,
-            "asPath": url or route,
-            "query": params or {},
-            "headers": {"origin": "http://t"},
-        }
+        {"pathname": route, "asPath": url or route, "query": params or {}, "headers": headers}
     )
     return root.get_substate(cls.get_full_name().split("."))
+
+
+def redirect_target(spec) -> str:
+    """The path of an rx.redirect event spec."""
+    return dict((str(k), v._var_value) for k, v in spec.args)["path"]
 
 
 def test_web_conversations_on_load_lists_all_with_options(seeded):
@@ -154,7 +201,7 @@ def test_web_review_loads_header_turns_and_criteria(seeded):
     assert [g.id for g in s.groups][:2] == ["empathy", "clarity"]
     assert [c.key for c in s.sections] == [g.id for g in s.groups]
     with session_scope() as session:
-        view = conversation_view(session, "w-1")
+        view = conversation_view(session, ADMIN, "w-1")
     assert sum(len(g.criteria) for g in s.groups) == len(view["criteria"])
     texts = {c.id: c.score.text for g in s.groups for c in g.criteria}
     for criterion in view["criteria"]:
@@ -170,7 +217,7 @@ def test_web_review_select_criterion_highlights_its_evidence(seeded):
     s = state(ReviewState)
     s.load_conversation("w-1")
     with session_scope() as session:
-        view = conversation_view(session, "w-1")
+        view = conversation_view(session, ADMIN, "w-1")
     criterion = next(c for c in view["criteria"] if c["evidence"])
     expected = [
         view["turns"][e["turn"]]["text"][e["start"] : e["end"]]
@@ -197,7 +244,7 @@ def test_web_review_criterion_without_evidence_marks_nothing(seeded):
     s = state(ReviewState)
     s.load_conversation("w-1")
     with session_scope() as session:
-        view = conversation_view(session, "w-1")
+        view = conversation_view(session, ADMIN, "w-1")
     criterion = next(c for c in view["criteria"] if not c["evidence"])
     assert s.select_criterion(criterion["id"]) is None
     assert s.selected == criterion["id"]
@@ -242,3 +289,74 @@ def test_web_scorecard_lists_agents_with_section_averages(seeded):
     assert [c.key for c in s.columns][:2] == ["empathy", "clarity"]
     assert all(len(r.sections) == len(s.columns) for r in s.rows)
     assert float(by_agent["Sam Lee"].score.text) > float(by_agent["Priya Shah"].score.text)
+
+
+def test_web_state_signed_out_pages_redirect_to_login_with_next(seeded):
+    s = state(ConversationsState, "/conversations", "/conversations?agent=Sam+Lee", who=None)
+    assert s.actor() is None
+    spec = s.check_login()
+    assert redirect_target(spec) == "/login?next=%2Fconversations%3Fagent%3DSam%2BLee"
+    assert not s.signed_in
+    # The page's own handler shows nothing either.
+    assert redirect_target(s.on_load()).startswith("/login")
+    assert s.rows == []
+    review = state(ReviewState, who=None)
+    assert redirect_target(review.load_conversation("w-1")).startswith("/login")
+    assert review.turns == []
+
+
+def test_web_state_a_bad_or_revoked_cookie_is_signed_out(seeded):
+    s = state(AppState, "/scorecard")
+    assert s.actor() is not None
+    s.router = RouterData.from_router_data(
+        {"pathname": "/", "asPath": "/", "headers": {"cookie": f"{SESSION_COOKIE}=forged"}}
+    )
+    assert s.actor() is None
+
+
+@pytest.mark.parametrize(
+    ("who", "conversations", "scorecards", "admin", "audit"),
+    [
+        ("Riley Park", False, True, False, False),
+        ("Sam Lee", True, True, False, False),
+        ("Jordan Kim", True, True, False, False),
+        ("Morgan Reyes", True, True, False, False),
+        ("Hana Ito", False, True, True, False),
+        ("Ada Admin", True, True, True, True),
+    ],
+)
+def test_web_state_navigation_follows_the_role(
+    seeded, who, conversations, scorecards, admin, audit
+):
+    s = state(AppState, "/", who=who)
+    assert s.check_login() is None
+    assert (s.signed_in, s.user_name) == (True, who)
+    assert (s.nav_conversations, s.nav_scorecards, s.nav_admin, s.nav_audit) == (
+        conversations,
+        scorecards,
+        admin,
+        audit,
+    )
+    home = redirect_target(s.go_home())
+    assert home == ("/conversations" if conversations else "/practice")
+
+
+def test_web_state_agent_and_lead_lists_are_narrowed(seeded):
+    agent = state(ConversationsState, "/conversations", who="Sam Lee")
+    agent.on_load()
+    assert [r.conversation for r in agent.rows] == ["w-1", "w-3"]
+    assert agent.agents == ["Sam Lee"]
+    lead = state(ConversationsState, "/conversations", who="Morgan Reyes")
+    lead.on_load()
+    assert [r.conversation for r in lead.rows] == ["w-1", "w-3"]  # Sam is in their team
+    # Another agent's conversation does not exist for Sam.
+    review = state(ReviewState, who="Sam Lee")
+    review.load_conversation("w-2")
+    assert review.loaded and not review.found and review.error == ""
+    assert not review.can_swap
+
+
+def test_web_state_trainee_is_refused_conversations_with_a_message(seeded):
+    s = state(ConversationsState, "/conversations", who="Riley Park")
+    s.on_load()
+    assert s.rows == [] and "a trainee may not" in s.error

@@ -6,12 +6,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from trainer.web import viewmodels as vm
+from trainer.web import formatting as fmt
+from trainer.web.components import transcript_model as tm
+from trainer.web.conversations import call_viewmodels as callvm
+from trainer.web.conversations import viewmodels as cvm
 
 
 def test_web_viewmodels_split_text_marks_span_and_keeps_text():
     text = "I'm really sorry, Dana. I can hear how frustrating that is."
-    segments = vm.split_text(text, [(11, 16)])
+    segments = tm.split_text(text, [(11, 16)])
     assert "".join(s.text for s in segments) == text
     assert [(s.text, s.mark) for s in segments] == [
         ("I'm really ", False),
@@ -22,10 +25,10 @@ def test_web_viewmodels_split_text_marks_span_and_keeps_text():
 
 def test_web_viewmodels_split_text_merges_overlaps_and_clamps():
     text = "abcdefghij"
-    segments = vm.split_text(text, [(6, 40), (2, 4), (3, 5), (5, 5), (-3, 1)])
+    segments = tm.split_text(text, [(6, 40), (2, 4), (3, 5), (5, 5), (-3, 1)])
     assert "".join(s.text for s in segments) == text
     assert [s.text for s in segments if s.mark] == ["a", "cde", "ghij"]
-    assert vm.merge_spans([(6, 40), (2, 4), (3, 5), (5, 5), (-3, 1)], 10) == [
+    assert tm.merge_spans([(6, 40), (2, 4), (3, 5), (5, 5), (-3, 1)], 10) == [
         (0, 1),
         (2, 5),
         (6, 10),
@@ -33,8 +36,8 @@ def test_web_viewmodels_split_text_merges_overlaps_and_clamps():
 
 
 def test_web_viewmodels_split_text_without_spans_is_one_plain_segment():
-    assert vm.split_text("hello", []) == [vm.Segment(text="hello")]
-    assert vm.split_text("", [(0, 3)]) == [vm.Segment(text="")]
+    assert tm.split_text("hello", []) == [tm.Segment(text="hello")]
+    assert tm.split_text("", [(0, 3)]) == [tm.Segment(text="")]
 
 
 def test_web_viewmodels_turn_views_highlight_only_evidence_turns():
@@ -53,16 +56,16 @@ def test_web_viewmodels_turn_views_highlight_only_evidence_turns():
             {"id": "ghost", "section": "x", "evidence": [{"turn": 9, "start": 0, "end": 5}]},
         ],
     }
-    turns = vm.turn_views(view, "greeting")
+    turns = tm.turn_views(view, "greeting")
     assert [t.highlighted for t in turns] == [True, False, False]
     assert [t.number for t in turns] == [1, 2, 3]
     assert [t.label for t in turns] == ["Agent", "Customer", "System"]
     assert turns[1].time == "1:05"
     assert [s.text for s in turns[0].segments if s.mark] == ["Hello"]
-    assert vm.evidence_quotes(view, "greeting") == ["Hello"]
+    assert tm.evidence_quotes(view, "greeting") == ["Hello"]
     # Evidence pointing past the transcript is ignored, not an error.
-    assert not any(t.highlighted for t in vm.turn_views(view, "ghost"))
-    assert vm.evidence_quotes(view, "ghost") == []
+    assert not any(t.highlighted for t in tm.turn_views(view, "ghost"))
+    assert tm.evidence_quotes(view, "ghost") == []
 
 
 @pytest.mark.parametrize(
@@ -77,50 +80,50 @@ def test_web_viewmodels_turn_views_highlight_only_evidence_turns():
     ],
 )
 def test_web_viewmodels_score_cell_text_and_tone(score, text, tone):
-    cell = vm.score_cell(score)
+    cell = fmt.score_cell(score)
     assert (cell.text, cell.tone) == (text, tone)
 
 
 def test_web_viewmodels_criterion_cell_shows_na_and_unscored():
     na = {"id": "a", "status": "na", "na": True, "value": None}
     unscored = {"id": "a", "status": "unscored", "na": False, "value": None}
-    assert vm.criterion_cell(na).text == "N/A"
-    assert vm.criterion_cell(unscored).text == "Unscored"
-    cell = vm.criterion_cell({"id": "a", "status": "scored", "na": False, "value": 0.5})
+    assert fmt.criterion_cell(na).text == "N/A"
+    assert fmt.criterion_cell(unscored).text == "Unscored"
+    cell = fmt.criterion_cell({"id": "a", "status": "scored", "na": False, "value": 0.5})
     assert (cell.text, cell.tone) == ("50%", "red")
 
 
 def test_web_viewmodels_format_date_and_seconds():
-    assert vm.format_date("2026-03-02T09:14:00") == "2026-03-02 09:14"
-    assert vm.format_date(None) == "—"
-    assert vm.format_date("yesterday") == "yesterday"
-    assert vm.format_seconds(None) == ""
-    assert vm.format_seconds(125.4) == "2:05"
+    assert fmt.format_date("2026-03-02T09:14:00") == "2026-03-02 09:14"
+    assert fmt.format_date(None) == "—"
+    assert fmt.format_date("yesterday") == "yesterday"
+    assert fmt.format_seconds(None) == ""
+    assert fmt.format_seconds(125.4) == "2:05"
 
 
 def test_web_viewmodels_links_round_trip_names():
-    href = vm.agent_href("Grace O'Kafor & Co")
+    href = cvm.agent_href("Grace O'Kafor & Co")
     parts = urlsplit(href)
     assert parts.path == "/conversations"
     assert parse_qs(parts.query) == {"agent": ["Grace O'Kafor & Co"]}
-    assert vm.review_href("c-001") == "/conversations/c-001"
-    assert vm.review_href("a/b c") == "/conversations/a%2Fb%20c"
+    assert cvm.review_href("c-001") == "/conversations/c-001"
+    assert cvm.review_href("a/b c") == "/conversations/a%2Fb%20c"
 
 
 def test_web_viewmodels_parse_score_bounds():
-    assert vm.parse_score("") is None
-    assert vm.parse_score(" 75 ") == 75.0
+    assert fmt.parse_score("") is None
+    assert fmt.parse_score(" 75 ") == 75.0
     with pytest.raises(ValueError):
-        vm.parse_score("abc")
+        fmt.parse_score("abc")
     with pytest.raises(ValueError):
-        vm.parse_score("101")
+        fmt.parse_score("101")
 
 
 def test_web_viewmodels_sections_in_reading_order():
     rows = [{"conversation": "a", "score": 1, "zeta": 1, "follow_up": 2, "empathy": 3}]
-    keys = vm.section_keys(rows, vm.ROW_FIELDS)
+    keys = fmt.section_keys(rows, cvm.ROW_FIELDS)
     assert keys == ["empathy", "follow_up", "zeta"]
-    assert [c.label for c in vm.columns(keys)] == ["Empathy", "Follow-up", "Zeta"]
+    assert [c.label for c in fmt.columns(keys)] == ["Empathy", "Follow-up", "Zeta"]
 
 
 # Calls: redaction placeholders, processing status, speech analytics.
@@ -128,7 +131,7 @@ def test_web_viewmodels_sections_in_reading_order():
 
 def test_web_viewmodels_split_text_splits_out_redaction_placeholders():
     text = "My card [CARD] and phone [PHONE]."
-    segments = vm.split_text(text, [])
+    segments = tm.split_text(text, [])
     assert "".join(s.text for s in segments) == text
     assert [(s.text, s.redaction) for s in segments] == [
         ("My card ", False),
@@ -138,12 +141,12 @@ def test_web_viewmodels_split_text_splits_out_redaction_placeholders():
         (".", False),
     ]
     # Inside evidence the span stays one mark (one highlight per evidence span).
-    marked = vm.split_text(text, [(0, 14)])
+    marked = tm.split_text(text, [(0, 14)])
     assert [(s.text, s.mark, s.redaction) for s in marked][:2] == [
         ("My card [CARD]", True, False),
         (" and phone ", False, False),
     ]
-    assert vm.split_text("[NOT-A-PLACEHOLDER]", []) == [vm.Segment(text="[NOT-A-PLACEHOLDER]")]
+    assert tm.split_text("[NOT-A-PLACEHOLDER]", []) == [tm.Segment(text="[NOT-A-PLACEHOLDER]")]
 
 
 def test_web_viewmodels_turn_views_carry_start_seconds_for_seeking():
@@ -153,7 +156,7 @@ def test_web_viewmodels_turn_views_carry_start_seconds_for_seeking():
             {"speaker": "customer", "text": "Hi", "start": None, "end": None},
         ]
     }
-    first, second = vm.turn_views(view)
+    first, second = tm.turn_views(view)
     assert (first.time, first.start, first.seekable) == ("1:12", 72.4, True)
     assert (second.time, second.start, second.seekable) == ("", 0.0, False)
 
@@ -171,14 +174,14 @@ def test_web_viewmodels_turn_views_carry_start_seconds_for_seeking():
     ],
 )
 def test_web_viewmodels_status_view(status, progress, label, tone, percent, pending, failed, shown):
-    view = vm.status_view(status, progress, "left channel", "AudioError: bad file")
+    view = fmt.status_view(status, progress, "left channel", "AudioError: bad file")
     assert (view.label, view.tone, view.percent) == (label, tone, percent)
     assert (view.pending, view.failed, view.shown) == (pending, failed, shown)
     assert view.reason == ("AudioError: bad file" if failed else "")
 
 
 def test_web_viewmodels_failed_status_without_reason_says_so():
-    assert vm.status_view("failed").reason == "No reason was recorded."
+    assert fmt.status_view("failed").reason == "No reason was recorded."
 
 
 def test_web_viewmodels_conversation_rows_take_progress_from_statuses():
@@ -187,11 +190,11 @@ def test_web_viewmodels_conversation_rows_take_progress_from_statuses():
         {"conversation": "c-2", "status": "ingested", "channel": "chat", "score": 91.0},
     ]
     statuses = {"c-1": {"status": "processing", "progress": 0.3, "stage": "decoding"}}
-    first, second = vm.conversation_rows(rows, [], statuses)
+    first, second = cvm.conversation_rows(rows, [], statuses)
     assert first.state.label == "Processing 30%" and first.state.stage == "decoding"
     assert not second.state.shown and second.score.text == "91"
     # Without statuses the row's own status still gives a badge.
-    assert vm.conversation_rows(rows, [])[0].state.label == "Processing 0%"
+    assert cvm.conversation_rows(rows, [])[0].state.label == "Processing 0%"
 
 
 SPEECH = {
@@ -211,7 +214,7 @@ SPEECH = {
 
 
 def test_web_viewmodels_speech_stats_label_every_metric():
-    stats = {s.key: s.value for s in vm.speech_stats(SPEECH)}
+    stats = {s.key: s.value for s in callvm.speech_stats(SPEECH)}
     assert stats == {
         "talk_agent": "40.1 s",
         "talk_customer": "21.2 s",
@@ -226,22 +229,21 @@ def test_web_viewmodels_speech_stats_label_every_metric():
         "longest_agent_monologue": "9.5 s",
         "holds": "1 hold, 1:00",
     }
-    assert all(s.label and s.hint for s in vm.speech_stats(SPEECH))
-    quiet = {s.key: s.value for s in vm.speech_stats({"talk_to_listen": None})}
+    assert all(s.label and s.hint for s in callvm.speech_stats(SPEECH))
+    quiet = {s.key: s.value for s in callvm.speech_stats({"talk_to_listen": None})}
     assert quiet["talk_to_listen"] == "—" and quiet["overtalk"] == "0 times"
     assert quiet["dead_air"] == "0 gaps" and quiet["holds"] == "0 holds"
 
 
 def test_web_viewmodels_gap_views_in_time_order_with_turn_numbers():
-    gaps = vm.gap_views(SPEECH)
+    gaps = callvm.gap_views(SPEECH)
     assert [(g.kind, g.time, g.seconds, g.after) for g in gaps] == [
         ("hold", "0:10", "1:00", "after turn #3"),
         ("dead_air", "0:30", "14.6 s", "after turn #5"),
     ]
     assert gaps[1].start == 30.0
-    assert (
-        vm.gap_views({"dead_air": [{"start": 1.0, "seconds": 11, "after_turn": -1}]})[0].after == ""
-    )
+    first = callvm.gap_views({"dead_air": [{"start": 1.0, "seconds": 11, "after_turn": -1}]})[0]
+    assert first.after == ""
 
 
 def test_web_viewmodels_call_view_shapes_the_analytics_panel():
@@ -256,7 +258,7 @@ def test_web_viewmodels_call_view_shapes_the_analytics_panel():
         "has_audio": True,
         "duration": 72.0,
     }
-    call = vm.call_view(details)
+    call = callvm.call_view(details)
     assert call.measured and call.has_audio and call.mono
     assert call.duration == "1:12"
     assert (call.agent_share, call.customer_share, call.silence_share) == (56, 29, 15)
@@ -272,21 +274,21 @@ def test_web_viewmodels_call_view_shapes_the_analytics_panel():
 
 
 def test_web_viewmodels_call_view_of_an_unmeasured_call_and_of_none():
-    call = vm.call_view({"speaker_mode": "stereo", "redactions": 0, "has_audio": False})
+    call = callvm.call_view({"speaker_mode": "stereo", "redactions": 0, "has_audio": False})
     assert not call.measured and call.stats == [] and call.gaps == []
     assert call.talk_ratio == "—" and call.duration == "—"
     assert call.speaker_mode.startswith("Stereo") and not call.mono
     assert call.redaction_text == "Nothing redacted" and call.asr == "—"
     assert call.speaker_checks == ""
-    assert vm.call_view(None) == vm.CallView()
-    assert vm.redaction_text(1, {"card": 1}) == "1 item redacted (1 card)"
+    assert callvm.call_view(None) == callvm.CallView()
+    assert callvm.redaction_text(1, {"card": 1}) == "1 item redacted (1 card)"
 
 
 def test_web_viewmodels_format_duration_and_audio_path():
-    assert vm.format_duration(None) == "—"
-    assert vm.format_duration(9.46) == "9.5 s"
-    assert vm.format_duration(61) == "1:01"
-    assert vm.audio_path("call 1/a") == "/api/audio/call%201%2Fa"
+    assert fmt.format_duration(None) == "—"
+    assert fmt.format_duration(9.46) == "9.5 s"
+    assert fmt.format_duration(61) == "1:01"
+    assert callvm.audio_path("call 1/a") == "/api/v1/audio/call%201%2Fa"
 
 
 def test_web_viewmodels_turn_views_flag_turns_whose_speaker_to_check():
@@ -297,10 +299,10 @@ def test_web_viewmodels_turn_views_flag_turns_whose_speaker_to_check():
             {"speaker": "agent", "text": "How can I help?", "start": 3.0},
         ]
     }
-    turns = vm.turn_views(view, checks={1: 1, 2: 3})
+    turns = tm.turn_views(view, checks={1: 1, 2: 3})
     assert [t.speaker_check for t in turns] == [
         "",
         "Check the speaker: the voice is unclear on 1 word",
         "Check the speaker: the voice is unclear on 3 words",
     ]
-    assert all(t.speaker_check == "" for t in vm.turn_views(view))
+    assert all(t.speaker_check == "" for t in tm.turn_views(view))
