@@ -182,11 +182,12 @@ def score(
         raise TrainerError("name conversations to score", fix="pass ids, or --all")
     ids = None if all_ else list(conversations or [])
     if background:
-        from trainer.jobs.queue import default_queue, queue_url
-        from trainer.services.scoring import resolve_rubric
+        from trainer.db.session import session_scope
+        from trainer.jobs.queue import queue_url
+        from trainer.services.scoring import queue_rescore
 
-        resolve_rubric(rubric)  # fail now on a bad rubric, not later in the worker
-        result = default_queue().score(ids, rubric)
+        with session_scope() as session:
+            result = queue_rescore(session, acting_actor(session), ids, rubric)
         out.print(f"queued scoring job {result.id} on {queue_url()}", highlight=False)
         return
     _score(ids, rubric)

@@ -74,6 +74,48 @@ def score_stored(
     return summary
 
 
+def authorize_rescore(
+    session: Session, actor: Actor, external_ids: Iterable[str] | None
+) -> list[str] | None:
+    """Raise unless the actor may re-score these conversations (every one when None: admins);
+    "not found" for any the actor may not see. Returns the ids as a list."""
+    from trainer.access import Action, authorize
+    from trainer.errors import ForbiddenError
+    from trainer.services.views import visible_conversation
+
+    authorize(actor, Action.CORRECT_TRANSCRIPT)
+    if external_ids is None:
+        if not actor.is_admin:
+            raise ForbiddenError("only an admin may re-score every conversation at once")
+        return None
+    ids = list(external_ids)
+    for external_id in ids:
+        # "not found" for what the actor may not see, "forbidden" only for what they can.
+        visible_conversation(session, actor, external_id, Action.CORRECT_TRANSCRIPT)
+    return ids
+
+
+def queue_rescore(
+    session: Session, actor: Actor, external_ids: Iterable[str] | None, rubric: str | None = None
+):
+    """Check as `rescore` does, then hand the scoring to `trainer worker`; the request is in
+    the audit log. Returns the queued job."""
+    from trainer.jobs.queue import default_queue
+    from trainer.services.audit import record_event
+
+    ids = authorize_rescore(session, actor, external_ids)
+    resolve_rubric(rubric)  # fail now on a bad rubric, not later in the worker
+    job = default_queue().score(ids, rubric)
+    record_event(
+        session,
+        actor,
+        "rescore.queued",
+        object_type="conversation",
+        after={"conversations": ids if ids is None or len(ids) <= 50 else len(ids)},
+    )
+    return job
+
+
 def rescore(
     session: Session,
     actor: Actor,
@@ -84,21 +126,9 @@ def rescore(
     """Score conversations again on a person's request (the CLI's `score`, the review page):
     each must be one the actor may re-score; the request is in the audit log. Human reviews are
     separate rows and are never touched."""
-    from trainer.access import Action, authorize
     from trainer.services.audit import record_event
 
-    authorize(actor, Action.CORRECT_TRANSCRIPT)
-    if external_ids is not None:
-        external_ids = list(external_ids)
-        from trainer.services.views import visible_conversation
-
-        for external_id in external_ids:
-            # "not found" for what the actor may not see, "forbidden" only for what they can.
-            visible_conversation(session, actor, external_id, Action.CORRECT_TRANSCRIPT)
-    elif not actor.is_admin:
-        from trainer.errors import ForbiddenError
-
-        raise ForbiddenError("only an admin may re-score every conversation at once")
+    external_ids = authorize_rescore(session, actor, external_ids)
     summary = score_stored(session, external_ids, rubric, progress)
     record_event(
         session,
