@@ -33,16 +33,6 @@ class StoreOutcome:
     record: ConversationRecord
 
 
-def get_or_create_user(session: Session, name: str, role: str = "agent") -> User:
-    """The user with this display name, created with `role` if new."""
-    user = session.scalar(select(User).where(User.name == name))
-    if user is None:
-        user = User(name=name, role=role)
-        session.add(user)
-        session.flush()
-    return user
-
-
 def match_agent(session: Session, name: str | None) -> User | None:
     """The account an agent name from a source refers to (its name in any case, or its email),
     or None: ingestion never creates users (unmatched names wait for an admin to link them)."""
