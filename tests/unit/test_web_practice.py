@@ -13,47 +13,44 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 import reflex as rx
-from reflex.istate.data import RouterData
-from starlette.testclient import TestClient
 
 import trainer.trainer  # noqa: F401 - registers the pages (and the practice page's route arg)
-from trainer.db.repository import get_or_create_user
 from trainer.db.session import session_scope
 from trainer.roleplay.attempt import read_script
 from trainer.services import roleplay as rp
 from trainer.web import routes
-from trainer.web.api import TRANSCRIBE_ROUTE, api
-from trainer.web.pages import PracticeAttemptState, PracticeState
-from trainer.web.pages.practice import REPLY_INPUT, transcribe_bytes
+from trainer.web.practice.attempt_state import REPLY_INPUT, PracticeAttemptState
+from trainer.web.practice.state import PracticeState
 
 from ..conftest import REPO, missing_service
+from .test_web_states import ADMIN, sign_in_people, state
 
 FIXTURES = REPO / "tests" / "fixtures" / "roleplay"
+PEOPLE = [
+    ("Riley Park", "trainee", []),
+    ("Noor Haddad", "trainee", []),
+    ("Sam Lee", "agent", []),
+]
+
+
+@pytest.fixture
+def people(sqlite_url):
+    """Trainees and an agent, each signed in (a fresh database per test)."""
+    sign_in_people(PEOPLE)
+    return sqlite_url
 
 
 def script(name: str) -> list[str]:
     return read_script((FIXTURES / f"{name}.txt").read_text(encoding="utf-8"))
 
 
-def state(cls: type[rx.State], route: str, url: str | None = None, params: dict | None = None):
-    root = rx.State()
-    root.router = RouterData.from_router_data(
-        {
-            "pathname": route,
-            "asPath": url or route,
-            "query": params or {},
-            "headers": {"origin": "http://t"},
-        }
-    )
-    return root.get_substate(cls.get_full_name().split("."))
-
-
 def attempt_page(scenario: str = "double-charge", trainee: str = "Riley Park"):
     s = state(
         PracticeAttemptState,
         routes.PRACTICE_SCENARIO,
-        f"/practice/{scenario}?trainee={trainee.replace(' ', '+')}",
+        f"/practice/{scenario}",
         {"scenario_id": scenario},
+        who=trainee,
     )
     s.on_load()
     return s
@@ -76,12 +73,12 @@ def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
     return buffer.getvalue()
 
 
-def test_web_practice_attempt_starts_with_brief_opening_and_mood(sqlite_url):
+def test_web_practice_attempt_starts_with_brief_opening_and_mood(people):
     s = attempt_page()
     assert s.error == "" and s.found
     assert s.title == "Charged twice for one order"
     assert s.trainee == "Riley Park"
-    assert s.home_href == "/practice?trainee=Riley+Park"
+    assert s.home_href == "/practice"
     assert s.customer == "Dana Ruiz" and s.pass_mark > 0
     assert [b.speaker for b in s.bubbles] == ["customer"]
     assert "charged me" in s.bubbles[0].text
@@ -90,7 +87,7 @@ def test_web_practice_attempt_starts_with_brief_opening_and_mood(sqlite_url):
     assert not s.ended
 
 
-def test_web_practice_good_script_resolves_passes_and_is_stored(sqlite_url):
+def test_web_practice_good_script_resolves_passes_and_is_stored(people):
     s = attempt_page()
     moods = []
     for line in script("double-charge.good"):
@@ -106,7 +103,7 @@ def test_web_practice_good_script_resolves_passes_and_is_stored(sqlite_url):
     assert s.bubbles[1].mine and not s.bubbles[0].mine
     assert {c.key for c in s.sections} >= {"empathy", "resolution"}
     with session_scope() as session:
-        attempts = rp.list_attempts(session, "Riley Park")
+        attempts = rp.list_attempts(session, ADMIN, "Riley Park")
     assert [(a["scenario"], a["outcome"], a["passed"]) for a in attempts] == [
         ("double-charge", "resolved", True)
     ]
@@ -115,7 +112,7 @@ def test_web_practice_good_script_resolves_passes_and_is_stored(sqlite_url):
     assert s.error == ""
 
 
-def test_web_practice_poor_script_customer_leaves_with_feedback(sqlite_url):
+def test_web_practice_poor_script_customer_leaves_with_feedback(people):
     s = attempt_page(trainee="Noor Haddad")
     play(s, script("double-charge.poor"))
     if not s.ended:
@@ -128,7 +125,7 @@ def test_web_practice_poor_script_customer_leaves_with_feedback(sqlite_url):
     assert s.mood.value == 10
 
 
-def test_web_practice_finish_ends_early_and_restart_starts_again(sqlite_url):
+def test_web_practice_finish_ends_early_and_restart_starts_again(people):
     s = attempt_page()
     s.send({"reply": "   "})  # blank replies are ignored
     assert len(s.bubbles) == 1
@@ -140,45 +137,43 @@ def test_web_practice_finish_ends_early_and_restart_starts_again(sqlite_url):
     assert not s.ended and s.attempt_id != first and len(s.bubbles) == 1
 
 
-def test_web_practice_unknown_scenario_shows_an_error(sqlite_url):
+def test_web_practice_unknown_scenario_shows_an_error(people):
     s = attempt_page("no-such-scenario")
     assert not s.found and s.loaded
     assert "no scenario with id 'no-such-scenario'" in s.error
 
 
-def test_web_practice_without_trainee_uses_the_first_trainee(sqlite_url):
+def test_web_practice_attempt_is_the_signed_in_users_and_needs_a_login(people):
+    s = attempt_page(trainee="Sam Lee")
+    assert s.trainee == "Sam Lee"
     with session_scope() as session:
-        get_or_create_user(session, "Sam Lee", "agent")
-        get_or_create_user(session, "Noor Haddad", "trainee")
-        get_or_create_user(session, "Jordan Kim", "reviewer")
-    s = state(
-        PracticeAttemptState, routes.PRACTICE_SCENARIO, "/practice/late-delivery",
+        assert rp.list_attempts(session, ADMIN, "Riley Park") == []
+    signed_out = state(
+        PracticeAttemptState,
+        routes.PRACTICE_SCENARIO,
+        "/practice/late-delivery",
         {"scenario_id": "late-delivery"},
-    )  # fmt: skip
-    s.on_load()
-    assert s.trainee == "Noor Haddad"
+        who=None,
+    )
+    spec = signed_out.on_load()
+    assert spec is not None and not signed_out.found and signed_out.attempt_id == 0
 
 
-def test_web_practice_library_history_and_progress(sqlite_url):
+def test_web_practice_library_history_and_progress(people):
     played = attempt_page()
     play(played, script("double-charge.good"))
     played.restart()
     play(played, script("double-charge.poor"))
     if not played.ended:
         played.finish()
-    with session_scope() as session:
-        get_or_create_user(session, "Sam Lee", "agent")
-        get_or_create_user(session, "Jordan Kim", "reviewer")
-    p = state(PracticeState, routes.PRACTICE, "/practice?trainee=Riley+Park")
+    p = state(PracticeState, routes.PRACTICE, "/practice", who="Riley Park")
     p.on_load()
     assert p.error == ""
-    assert p.trainees == ["Riley Park", "Sam Lee"]  # trainees first; no reviewers
-    assert p.trainee == "Riley Park"
     assert len(p.cards) == len(rp.scenario_library()) == 10
     card = next(c for c in p.cards if c.id == "double-charge")
     assert card.passed and card.attempts == 2
     assert card.best.text == "100" and card.latest.text != card.best.text
-    assert card.href == "/practice/double-charge?trainee=Riley+Park"
+    assert card.href == "/practice/double-charge"
     assert card.customer == "Dana Ruiz" and "Empathy" in card.skills
     other = next(c for c in p.cards if c.id == "late-delivery")
     assert not other.passed and other.best.text == "—"
@@ -189,36 +184,28 @@ def test_web_practice_library_history_and_progress(sqlite_url):
     assert p.chart[0]["empathy"] > p.chart[1]["empathy"]
     assert "empathy" in [line.key for line in p.skill_lines]
 
-    p.select_trainee("Sam Lee")
-    assert p.trainee == "Sam Lee" and p.history == [] and p.chart == []
-    assert not any(c.passed for c in p.cards)
+    # Sam sees his own (empty) history, whatever the address says.
+    sam = state(PracticeState, routes.PRACTICE, "/practice?trainee=Riley+Park", who="Sam Lee")
+    sam.on_load()
+    assert sam.history == [] and sam.chart == [] and sam.attempts == 0
+    assert not any(c.passed for c in sam.cards)
 
 
-def test_web_practice_library_without_trainees_still_lists_scenarios(sqlite_url):
-    p = state(PracticeState, routes.PRACTICE)
+def test_web_practice_library_without_attempts_still_lists_scenarios(people):
+    p = state(PracticeState, routes.PRACTICE, who="Noor Haddad")
     p.on_load()
-    assert p.error == "" and p.trainees == [] and p.trainee == ""
-    assert len(p.cards) == 10 and p.history == []
+    assert p.error == "" and len(p.cards) == 10 and p.history == []
 
 
-def test_web_practice_transcribe_rejects_silence_empty_and_junk(sqlite_url):
-    text, error = transcribe_bytes(wav_bytes(np.zeros(16_000 * 2, dtype=np.int16)), ".wav")
+def test_web_practice_transcribe_rejects_silence_empty_and_junk(people):
+    text, error = rp.transcribe_reply_bytes(wav_bytes(np.zeros(16_000 * 2, dtype=np.int16)), ".wav")
     assert text == "" and "silent" in error
-    text, error = transcribe_bytes(wav_bytes(np.full(1600, 2000, dtype=np.int16)), ".wav")
+    text, error = rp.transcribe_reply_bytes(wav_bytes(np.full(1600, 2000, dtype=np.int16)), ".wav")
     assert text == "" and "half a second" in error
-    assert transcribe_bytes(b"", ".webm")[1].startswith("The file is empty")
-    text, error = transcribe_bytes(b"this is not audio at all" * 40, ".wav")
+    assert rp.transcribe_reply_bytes(b"", ".webm")[1].startswith("The file is empty")
+    text, error = rp.transcribe_reply_bytes(b"this is not audio at all" * 40, ".wav")
     assert text == "" and error
     assert "/tmp" not in error and "trainer-reply" not in error
-
-
-def test_web_practice_transcribe_route_answers_json(sqlite_url):
-    client = TestClient(api)
-    silent = wav_bytes(np.zeros(16_000, dtype=np.int16))
-    response = client.post(TRANSCRIBE_ROUTE, content=silent, headers={"content-type": "audio/wav"})
-    assert response.status_code == 422
-    assert "silent" in response.json()["detail"]
-    assert client.get(TRANSCRIBE_ROUTE).status_code == 405
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +219,7 @@ def spoken_reply(tmp_path_factory) -> bytes:
     return path.read_bytes()
 
 
-def test_web_practice_upload_transcribes_into_the_reply_box(sqlite_url, spoken_reply):
+def test_web_practice_upload_transcribes_into_the_reply_box(people, spoken_reply):
     s = attempt_page()
 
     class Upload:
@@ -257,15 +244,7 @@ def test_web_practice_upload_transcribes_into_the_reply_box(sqlite_url, spoken_r
     assert "refund" in args["value"].lower()
 
 
-def test_web_practice_transcribe_route_returns_text(sqlite_url, spoken_reply):
-    response = TestClient(api).post(
-        TRANSCRIBE_ROUTE, content=spoken_reply, headers={"content-type": "audio/wav"}
-    )
-    assert response.status_code == 200, response.text
-    assert "sorry" in response.json()["text"].lower()
-
-
-def test_web_practice_recorder_callbacks(sqlite_url):
+def test_web_practice_recorder_callbacks(people):
     s = attempt_page()
     s.recording_started({"error": "The microphone is not available (NotAllowedError)"})
     assert not s.recording and "microphone" in s.voice_error

@@ -10,12 +10,12 @@ from trainer.db import session as db_session
 from trainer.db.repository import find_conversation, store_conversation
 from trainer.db.session import session_scope
 from trainer.services.scoring import score_stored
-from trainer.web.pages import ConversationsState, ReviewState
-from trainer.web.pages.review import AUDIO_ID, seek_script
+from trainer.web.conversations.review_state import AUDIO_ID, ReviewState, seek_script
+from trainer.web.conversations.state import ConversationsState
 
 from ..call_seed import CALL_TURNS, finish_call, store_call, store_pending_call, write_wav
 from ..conftest import GOOD_CHAT, make_conversation
-from .test_web_states import state
+from .test_web_states import sign_in_people, state
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,7 @@ def seeded_calls(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRAINER_DATABASE_URL", url)
         db_session.reset_cache()
+        sign_in_people()
         with session_scope() as session:
             store_call(session, "call-1", write_wav(folder / "call-1.wav", 2.0))
             store_call(session, "call-2", write_wav(folder / "call-2.wav", 2.0))
@@ -47,7 +48,7 @@ def review(external_id: str) -> ReviewState:
 def test_web_review_call_loads_player_and_speech_analytics(seeded_calls):
     s = review("call-1")
     assert s.found and s.is_call and s.channel == "call"
-    assert s.audio_src == "/api/audio/call-1"
+    assert s.audio_src == "/api/v1/audio/call-1"
     assert not s.progress.shown and not s.progress.pending
     call = s.call
     assert call.measured and call.has_audio and call.mono

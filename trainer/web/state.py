@@ -18,6 +18,7 @@ import reflex as rx
 
 from trainer.access import Action, Actor, can
 from trainer.api.identity import SESSION_COOKIE
+from trainer.api.web_login import safe_next
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
 from trainer.services.auth import resolve_session
@@ -61,7 +62,8 @@ def cookie_value(header: str, name: str) -> str | None:
 
 def login_href(target: str = "") -> str:
     """The login page, coming back to `target` (a path on this site) afterwards."""
-    if not target or target in (routes.HOME, routes.LOGIN) or not target.startswith("/"):
+    target = safe_next(target)
+    if target == routes.HOME or target.rstrip("/") == routes.LOGIN:
         return routes.LOGIN
     return f"{routes.LOGIN}?{urlencode({'next': target})}"
 
