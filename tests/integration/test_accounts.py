@@ -309,12 +309,6 @@ def test_accounts_link_agent_gives_the_account_its_conversations(hr, tmp_path):
         assert linked.after == {"agent_name": "Ghost Agent", "conversations": 2}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: trainer/db/repository.py _fill() re-runs match_agent() when a conversation is "
-    "stored again with --replace, so a link made by 'trainer users link' is silently undone "
-    "(agent_id back to NULL); keep the existing agent_id when the agent_name is unchanged",
-)
 def test_accounts_link_survives_reingesting_with_replace(hr, tmp_path):
     path = write_chat(tmp_path, "ghost-1", "Ghost Agent")
     ingest_paths(ADMIN, [path])

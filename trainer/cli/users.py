@@ -219,7 +219,7 @@ def users_import(
         report = import_staff(session, acting_actor(session), text, csv_file.name)
     out.print(f"imported {len(report.added)}, refused {len(report.errors)}")
     for line, message in report.errors:
-        err.print(f"[bold red]line {line}[/] {csv_file.name}:{line}: {message}", highlight=False)
+        err.print(f"{csv_file.name}:{line}: {message}", highlight=False, markup=False)
     if report.errors:
         raise typer.Exit(1)
 

@@ -83,10 +83,13 @@ def store_conversation(
                 f"conversation {conversation.external_id!r} is already stored with other content",
                 fix="give it another id, or pass --replace to overwrite it",
             )
+        linked = (existing.agent_name, existing.agent)
         existing.turns.clear()
         existing.evaluations[:] = [e for e in existing.evaluations if e.kind != "auto"]
         session.flush()
         _fill(session, existing, conversation, digest)
+        if existing.agent is None and existing.agent_name == linked[0]:
+            existing.agent = linked[1]  # keep a link an admin made for the same agent name
         existing.status, existing.status_reason = "ingested", None
         return StoreOutcome("replaced", existing)
     record = ConversationRecord(external_id=conversation.external_id)

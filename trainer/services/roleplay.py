@@ -286,6 +286,8 @@ def record_result(
 ) -> RoleplayAttempt:
     """Store an attempt played elsewhere (`trainer roleplay --trainee`) for `trainee`, who must
     have an account; only they or an admin may record it."""
+    if actor.name != trainee.strip():
+        authorize(actor, Action.ADMINISTER)  # before looking: user names are not to be probed
     user = session.scalar(select(User).where(User.name == trainee.strip()))
     if user is None:
         raise NotFoundError(
