@@ -163,7 +163,8 @@ def test_web_access_small_screen_menu_opens_the_roles_links(browser, app_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=app_url)
     try:
         tab = context.new_page()
-        login(tab, "hr")
+        login(tab, "hr", next_path="/practice")
+        expect(tab.locator("[data-testid=scenario-card]").first).to_be_visible()
         expect(tab.get_by_test_id("nav-practice")).to_be_hidden()
         tab.get_by_test_id("nav-menu").click()
         drawer = tab.get_by_test_id("nav-drawer")

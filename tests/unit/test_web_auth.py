@@ -4,6 +4,9 @@ page's password change, and the admin states acting through the services."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from trainer.errors import AudioError, TrainerError
@@ -89,8 +92,6 @@ def test_web_auth_admin_states_go_through_the_services(seeded):  # noqa: F811
 
 
 def test_web_auth_staff_import_reports_lines(seeded):  # noqa: F811
-    import asyncio
-
     class Upload:
         name = filename = "staff.csv"
 
@@ -106,6 +107,8 @@ def test_web_auth_staff_import_reports_lines(seeded):  # noqa: F811
     async def run():
         return [e async for e in s.import_csv([Upload(csv)])]
 
-    asyncio.run(run())
+    # A fresh thread has no event loop, whatever an earlier test (Playwright) left in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
     assert s.done and s.added == ["Ola Nordmann"]
     assert [(r.line, "not an email" in r.reason) for r in s.refused] == [(3, True)]
