@@ -360,3 +360,18 @@ def test_web_state_trainee_is_refused_conversations_with_a_message(seeded):
     s = state(ConversationsState, "/conversations", who="Riley Park")
     s.on_load()
     assert s.rows == [] and "a trainee may not" in s.error
+
+
+def test_web_state_trusted_proxy_header_signs_in_only_when_configured(seeded, monkeypatch):
+    s = state(AppState, "/scorecard", who=None)
+    s.router = RouterData.from_router_data(
+        {"pathname": "/", "asPath": "/", "headers": {"x-forwarded-email": "SAM.LEE@example.com"}}
+    )
+    assert s.actor() is None  # off by default: the header means nothing
+    monkeypatch.setenv("TRAINER_AUTH_HEADER", "X-Forwarded-Email")
+    actor = s.actor()
+    assert actor is not None and actor.name == "Sam Lee"
+    s.router = RouterData.from_router_data(
+        {"pathname": "/", "asPath": "/", "headers": {"x-forwarded-email": "nobody@example.com"}}
+    )
+    assert s.actor() is None

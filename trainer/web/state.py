@@ -21,7 +21,7 @@ from trainer.api.identity import SESSION_COOKIE
 from trainer.api.web_login import safe_next
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
-from trainer.services.auth import resolve_session
+from trainer.services.auth import resolve_session, resolve_trusted_email, trusted_header_name
 from trainer.web import routes
 
 log = logging.getLogger(__name__)
@@ -92,11 +92,17 @@ class AppState(rx.State):
     def actor(self) -> Actor | None:
         """The signed-in user, resolved now; None when not signed in (or the session ended)."""
         token = self.session_token()
-        if not token:
+        header = trusted_header_name()
+        if not token and not header:
             return None
         try:
             with session_scope() as session:
-                return resolve_session(session, token)
+                actor = resolve_session(session, token)
+                if actor is None and header:
+                    # Behind a trusted SSO proxy (TRAINER_AUTH_HEADER, off by default).
+                    raw = {k.lower(): v for k, v in self.router.headers.raw_headers.items()}
+                    actor = resolve_trusted_email(session, raw.get(header.lower()))
+                return actor
         except TrainerError:
             log.exception("could not resolve the session")
             return None
