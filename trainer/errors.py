@@ -5,6 +5,18 @@ Codes are stable (like spaCy's E-codes) so documentation and support answers can
 
 from __future__ import annotations
 
+import re
+
+# An absolute file path inside a message ("/srv/trainer/var/x.wav"): only its last part is shown.
+_PATH = re.compile(r"(?<![\w/.:])(?:[A-Za-z]:)?[/\\](?:[^\s'\"()<>,;/\\]+[/\\])+([^\s'\"()<>,;]*)")
+
+
+def without_paths(text: str | None) -> str | None:
+    """`text` with every absolute server path cut to its file name (what people may see)."""
+    if text is None:
+        return None
+    return _PATH.sub(lambda m: m.group(1) or "…", text)
+
 
 class TrainerError(Exception):
     """An error caused by input the user controls; printed as a message, never as a traceback."""

@@ -157,7 +157,7 @@ def test_auth_deactivated_user_is_shut_out_everywhere(people):
     assert "deactivated" in error.message
     assert refused("ann@example.com", "wrong password!").message == auth.WRONG_LOGIN
     with session_scope() as session:
-        assert auth.resolve_trusted_email(session, "ann@example.com") is None
+        assert auth.resolve_trusted_email(session, "ann@example.com", "127.0.0.1") is None
         with pytest.raises(AccountError, match="deactivated"):
             auth.issue_api_token(session, ADMIN, require_user(session, "Ann Agent"))
     # Reactivated: she logs in again; the session ended by deactivation stays ended.
@@ -269,9 +269,14 @@ def test_auth_trusted_header_is_off_by_default(people, monkeypatch):
     monkeypatch.setenv("TRAINER_AUTH_HEADER", " X-Forwarded-Email ")
     assert auth.trusted_header_name() == "X-Forwarded-Email"
     with session_scope() as session:
-        assert auth.resolve_trusted_email(session, "ANN@example.com") == people["agent"]
-        assert auth.resolve_trusted_email(session, "nobody@example.com") is None
-        assert auth.resolve_trusted_email(session, None) is None
+        assert (
+            auth.resolve_trusted_email(session, "ANN@example.com", "127.0.0.1") == people["agent"]
+        )
+        assert auth.resolve_trusted_email(session, "nobody@example.com", "127.0.0.1") is None
+        assert auth.resolve_trusted_email(session, None, "127.0.0.1") is None
+        # the header means nothing on a connection that does not come from the proxy
+        assert auth.resolve_trusted_email(session, "ann@example.com", "203.0.113.9") is None
+        assert auth.resolve_trusted_email(session, "ann@example.com", None) is None
 
 
 def test_auth_passwords_are_argon2_and_checked_for_rules():

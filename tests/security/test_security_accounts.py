@@ -20,18 +20,6 @@ ADMIN = Actor.local_admin()
 PASSWORD = "hr-knows-this-1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/accounts.py:97-130 (add_user) and trainer/web/admin/users.py:"
-        "110-118: HR may give the staff account it creates a password of its choosing, then "
-        "sign in as that agent and read the agent's conversations and audio (DESIGN.md: HR "
-        "has no access to conversations); fix: in add_user, `if password and not can(actor, "
-        "Action.ADMINISTER): raise ForbiddenError(...)` (HR-created accounts get no password "
-        "until an admin sets one or a one-time reset link is used) and drop the password "
-        "field from the add form for HR"
-    ),
-)
 def test_security_hr_cannot_sign_in_as_the_staff_it_adds(sqlite_url):
     with session_scope() as session:
         hr = Actor.of(make_user(session, "Hana HR", "hr"))
@@ -52,18 +40,6 @@ def test_security_hr_cannot_sign_in_as_the_staff_it_adds(sqlite_url):
         conversation_view(session, as_bob, "c-bob")  # HR, signed in as Bob, reads his call
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/accounts.py:113 (add_user) compares names case-sensitively "
-        "while trainer/db/repository.py:42 (match_agent) links conversations by lower(name) "
-        "with no ORDER BY: with 'Alice Smith' and 'alice smith' both allowed, the role-play "
-        "conversation of 'alice smith' is linked to 'Alice Smith' (who can then read it; its "
-        "own trainee cannot); fix: refuse a name equal to an existing one ignoring case in "
-        "add_user/update_user (and a unique index on lower(name)), and store a role-play's "
-        "agent by id (record.agent = row.trainee) rather than by name"
-    ),
-)
 def test_security_names_differing_only_in_case_cannot_share_conversations(sqlite_url):
     with session_scope() as session:
         make_user(session, "Alice Smith", "agent")
@@ -85,19 +61,6 @@ def test_security_names_differing_only_in_case_cannot_share_conversations(sqlite
             conversation_view(session, upper, conversation)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/accounts.py:97-122 (add_user) checks neither length nor NUL "
-        "characters: a name over 200 characters (users.name is VARCHAR(200)) is stored "
-        "silently on SQLite and on PostgreSQL raises DataError, which import_staff "
-        "(accounts.py:315, catches TrainerError only) lets escape: every good row before it "
-        "is rolled back and the SQL with its parameters reaches the caller; fix: validate in "
-        "add_user (name <= 200, email <= 320, no '\\x00' or control characters) raising "
-        "AccountError, and in import_staff also turn sqlalchemy.exc.DBAPIError/IntegrityError "
-        "of a row into that row's error"
-    ),
-)
 def test_security_staff_import_refuses_an_overlong_row_and_keeps_the_others(db_url):
     text = (
         "name,email,role,team\n"
@@ -137,16 +100,6 @@ def test_security_staff_import_refused_rows_change_nothing_stored(sqlite_url):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/accounts.py:70 (_check_email) and :113 (add_user): HR adding "
-        "staff is told 'the email X belongs to <name>' for any account, admins included, so "
-        "HR learns the names behind emails it may not list (list_users shows HR staff only); "
-        "fix: when the actor may not ADMINISTER, say only 'that email is already in use' "
-        "(same for names)"
-    ),
-)
 def test_security_hr_is_not_told_who_owns_an_email(sqlite_url):
     with session_scope() as session:
         make_user(session, "Alex Admin", "admin", email="alex@example.com")
@@ -200,16 +153,6 @@ def test_security_non_admins_cannot_manage_accounts(sqlite_url, role):
             call(session)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/roleplay.py:284-312 (record_result): an admin (or the CLI's local "
-        "admin) recording a role-play attempt for another person writes no audit row, though it "
-        "adds a scored attempt to that person's progress; fix: record_event(session, actor, "
-        "'roleplay.record', object_type='roleplay_attempt', object_id=row.id, after={'trainee': "
-        "user.name, 'scenario': result.scenario, 'score': result.score}) when actor.id != user.id"
-    ),
-)
 def test_security_recording_an_attempt_for_someone_else_is_audited(sqlite_url):
     from trainer.roleplay.attempt import run_script
     from trainer.roleplay.loader import find_scenario

@@ -23,19 +23,6 @@ def _login(client, who: str = "Sam Lee", **extra):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/calls.py:144 (transcribe_stored) stores exc.format() as "
-        "status_reason, whose `where` is the audio file's absolute server path (AudioError "
-        "where=str(info.path)), and trainer/services/views.py:70 (conversation_view), "
-        ":189 (call_details) and "
-        ":227 (conversation_statuses) return it as is, so GET /api/v1/conversations/{id} "
-        "shows the agent '/srv/.../incoming/x.wav'; fix: store the reason without the path "
-        "(exc.message + fix, or Path(where).name) or pass status_reason through the same "
-        "path-stripping as trainer/web/state.py:user_message, in the services"
-    ),
-)
 def test_security_api_conversation_never_shows_a_server_path(seeded, tmp_path):
     from trainer.services.calls import register_call, transcribe_stored
 
@@ -52,17 +39,6 @@ def test_security_api_conversation_never_shows_a_server_path(seeded, tmp_path):
     assert "incoming-secret" not in response.text and str(tmp_path) not in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/api/identity.py:42-43 (identify) trusts $TRAINER_AUTH_HEADER from any "
-        "client: anyone who reaches the server directly (not through the proxy) sends "
-        "'X-Remote-User: admin@...' and is that admin, with no audit row of the sign-in; fix: "
-        "honour the header only when request.client.host is in $TRAINER_TRUSTED_PROXIES "
-        "(required, no default, when TRAINER_AUTH_HEADER is set), and the same in "
-        "trainer/web/state.py if the web app reads it; audit the first use per session"
-    ),
-)
 def test_security_trusted_header_only_from_a_trusted_proxy(seeded, monkeypatch):
     monkeypatch.setenv("TRAINER_AUTH_HEADER", "X-Remote-User")
     response = seeded.client.get("/api/v1/me", headers={"X-Remote-User": email("Alex Admin")})
@@ -213,17 +189,6 @@ def test_security_errors_carry_no_traceback(seeded):
         assert "Traceback" not in response.text and 'File "' not in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason=(
-        "BUG: trainer/api/v1.py:232-235 (ingest): json.loads of a deeply nested body "
-        "('[' * 100000, "
-        "well under the size limit) raises RecursionError, which is not caught, so the API "
-        "answers 500 instead of 422; fix: catch RecursionError beside JSONDecodeError there "
-        "(and in trainer/ingest's canonical JSON reader) and answer 422 'nested too deeply'"
-    ),
-)
 def test_security_deeply_nested_json_is_a_clear_422(seeded):
     response = seeded.client.post(
         "/api/v1/conversations", headers=seeded.as_role("admin"), content=b"[" * 100_000

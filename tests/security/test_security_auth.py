@@ -53,17 +53,6 @@ def test_security_wrong_password_and_unknown_email_read_the_same(sqlite_url):
     assert _attempt(email, WRONG) == _attempt("nobody@example.com", WRONG)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/auth.py:86-125 (login): the lockout counts failures only for "
-        "emails that have an account, so after 6 wrong tries a real account answers 'too many "
-        "failed logins for this account' and an unknown email still 'wrong email or password' "
-        "(account enumeration); fix: count failures per normalised email (actor_name of the "
-        "'login.failed' rows) whether or not the account exists, and refuse unknown emails "
-        "with the same RateLimitedError after MAX_FAILURES"
-    ),
-)
 def test_security_lockout_does_not_tell_which_emails_have_accounts(sqlite_url):
     email = _user()
 
@@ -74,18 +63,6 @@ def test_security_lockout_does_not_tell_which_emails_have_accounts(sqlite_url):
     assert last_answer(email) == last_answer("nobody@example.com")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: trainer/services/auth.py:86-125 (login): check-then-act race; the failure count "
-        "is read before the (slow) argon2 check and the 'login.failed' row is committed after "
-        "it, so concurrent requests each see < 5 failures and every guess is checked (16 "
-        "parallel guesses: 16 checked, none refused); fix: serialise per account before "
-        "counting (SELECT ... FOR UPDATE on the users row on PostgreSQL / BEGIN IMMEDIATE on "
-        "SQLite, or an atomic failed_logins counter column incremented with UPDATE ... "
-        "RETURNING before verify_password) and refuse when the incremented value passes 5"
-    ),
-)
 def test_security_parallel_wrong_passwords_cannot_pass_the_lockout(sqlite_url):
     email = _user()
     threads_n = 16

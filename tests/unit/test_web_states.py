@@ -363,15 +363,18 @@ def test_web_state_trainee_is_refused_conversations_with_a_message(seeded):
 
 
 def test_web_state_trusted_proxy_header_signs_in_only_when_configured(seeded, monkeypatch):
+    def via(ip: str, email: str) -> RouterData:
+        return RouterData.from_router_data(
+            {"pathname": "/", "asPath": "/", "ip": ip, "headers": {"x-forwarded-email": email}}
+        )
+
     s = state(AppState, "/scorecard", who=None)
-    s.router = RouterData.from_router_data(
-        {"pathname": "/", "asPath": "/", "headers": {"x-forwarded-email": "SAM.LEE@example.com"}}
-    )
+    s.router = via("127.0.0.1", "SAM.LEE@example.com")
     assert s.actor() is None  # off by default: the header means nothing
     monkeypatch.setenv("TRAINER_AUTH_HEADER", "X-Forwarded-Email")
     actor = s.actor()
     assert actor is not None and actor.name == "Sam Lee"
-    s.router = RouterData.from_router_data(
-        {"pathname": "/", "asPath": "/", "headers": {"x-forwarded-email": "nobody@example.com"}}
-    )
+    s.router = via("127.0.0.1", "nobody@example.com")
+    assert s.actor() is None
+    s.router = via("203.0.113.9", "sam.lee@example.com")  # not the proxy
     assert s.actor() is None

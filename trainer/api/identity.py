@@ -40,7 +40,8 @@ def identify(session: Session, request: Request) -> Actor | None:
         return resolve_api_token(session, token)
     actor = resolve_session(session, request.cookies.get(SESSION_COOKIE))
     if actor is None and (header := trusted_header_name()):
-        actor = resolve_trusted_email(session, request.headers.get(header))
+        client = request.client.host if request.client else None
+        actor = resolve_trusted_email(session, request.headers.get(header), client)
     return actor
 
 

@@ -232,6 +232,8 @@ async def ingest(request: Request, response: Response, actor: ActorDep) -> Inges
         parsed = json.loads(raw or b"null")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HTTPException(422, f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise HTTPException(422, "the body is nested too deeply to be a conversation") from None
     if not isinstance(parsed, dict):
         raise HTTPException(422, "the body must be one conversation object with 'turns'")
     replace = request.query_params.get("replace", "").lower() in {"1", "true", "yes"}

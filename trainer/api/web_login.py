@@ -93,7 +93,10 @@ async def login_form(
 async def logout_form(request: Request) -> Response:
     """End the session and clear the cookie; back to the login page."""
     token = request.cookies.get(SESSION_COOKIE)
-    if _same_origin(request) and token:
+    if not _same_origin(request):
+        # Another site cannot sign anyone out: neither the session nor the cookie changes.
+        return RedirectResponse("/", status_code=303)
+    if token:
 
         def end() -> None:
             with session_scope() as session:

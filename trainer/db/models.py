@@ -137,7 +137,10 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_action_object", "action", "object_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_action_object", "action", "object_id", "at"),
+        Index("ix_audit_events_action_actor", "action", "actor_name", "at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
 from trainer.access.passwords import hash_password
 from trainer.access.policy import Subject, can
 from trainer.db.models import ROLES, ConversationRecord, Team, User
-from trainer.errors import AccountError, NotFoundError, TrainerError
+from trainer.errors import AccountError, ForbiddenError, NotFoundError, TrainerError
 from trainer.services.audit import record_event
 from trainer.services.auth import find_user_by_email, normalise_email, revoke_sessions
 
@@ -61,14 +62,39 @@ def _check_role(role: str) -> str:
     return role
 
 
-def _check_email(session: Session, email: str, *, exclude: int | None = None) -> str:
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_NAME, MAX_EMAIL = 200, 320
+
+
+def _check_email(session: Session, actor: Actor, email: str, *, exclude: int | None = None) -> str:
     email = normalise_email(email)
-    if not EMAIL.match(email):
-        raise AccountError(f"{email!r} is not an email address", fix="write it as name@example.com")
+    if len(email) > MAX_EMAIL or CONTROL.search(email) or not EMAIL.match(email):
+        raise AccountError(
+            f"{email[:60]!r} is not an email address", fix="write it as name@example.com"
+        )
     other = find_user_by_email(session, email)
     if other is not None and other.id != exclude:
-        raise AccountError(f"the email {email} belongs to {other.name}", fix="use another email")
+        # Only admins, who see every account anyway, are told whose it is.
+        owner = f" belongs to {other.name}" if can(actor, Action.ADMINISTER) else " is in use"
+        raise AccountError(f"the email {email}{owner}", fix="use another email")
     return email
+
+
+def _check_name(session: Session, name: str, *, exclude: int | None = None) -> str:
+    """A person's name: not empty, at most 200 characters, no control characters, and unique
+    ignoring case (agent names in sources are matched to accounts ignoring case)."""
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("the name is empty", fix="give the person's full name")
+    if len(name) > MAX_NAME or CONTROL.search(name):
+        raise AccountError(
+            f"the name {name[:60]!r}… is too long or has control characters",
+            fix=f"use at most {MAX_NAME} printable characters",
+        )
+    other = session.scalar(select(User).where(func.lower(User.name) == name.lower()))
+    if other is not None and other.id != exclude:
+        raise AccountError(f"a user named {other.name!r} exists", fix="edit that user instead")
+    return name
 
 
 def _teams(session: Session, actor: Actor, names: list[str]) -> list[Team]:
@@ -104,17 +130,17 @@ def add_user(
     password: str | None = None,
 ) -> User:
     """A new user (admins any role; HR trainees and agents). Without a password the user cannot
-    log in until one is set."""
+    log in until an admin sets one; only admins set passwords (HR choosing an agent's password
+    could sign in as them)."""
     role = _check_role(role)
-    name = name.strip()
-    authorize(actor, Action.ADD_USERS, _user_subject(role, name))
-    if not name:
-        raise AccountError("the name is empty", fix="give the person's full name")
-    if session.scalar(select(User).where(User.name == name)) is not None:
-        raise AccountError(f"a user named {name!r} exists", fix="edit that user instead")
+    authorize(actor, Action.ADD_USERS, _user_subject(role, name.strip()))
+    if password and not can(actor, Action.ADMINISTER):
+        raise ForbiddenError(
+            "only an admin sets a password", fix="add the user without one; an admin sets it"
+        )
     user = User(
-        name=name,
-        email=_check_email(session, email),
+        name=_check_name(session, name),
+        email=_check_email(session, actor, email),
         role=role,
         password_hash=hash_password(password) if password else None,
         active=True,
@@ -155,11 +181,9 @@ def update_user(
     if teams is not None:
         user.teams = _teams(session, actor, teams)
     if name is not None and name.strip() and name.strip() != user.name:
-        if session.scalar(select(User).where(User.name == name.strip())) is not None:
-            raise AccountError(f"a user named {name.strip()!r} exists")
-        user.name = name.strip()
+        user.name = _check_name(session, name, exclude=user.id)
     if email is not None:
-        user.email = _check_email(session, email, exclude=user.id)
+        user.email = _check_email(session, actor, email, exclude=user.id)
     after = _editable(user)
     if after != before:
         action = "user.role" if before["role"] != after["role"] else "user.edit"
@@ -314,6 +338,8 @@ def import_staff(
             report.added.append(user.name)
         except TrainerError as exc:  # a refused row never stops the others
             report.errors.append((line, exc.message))
+        except SQLAlchemyError:  # the database refused the row: report it, keep the others
+            report.errors.append((line, "the database refused this row (a value is too long?)"))
     return report
 
 

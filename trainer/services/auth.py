@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
@@ -58,19 +58,34 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def _recent_failures(session: Session, user: User) -> tuple[int, datetime | None]:
-    """Failed logins for the account in the window since its last success, and the oldest."""
+def _recent_failures(
+    session: Session, email: str, user: User | None
+) -> tuple[int, datetime | None]:
+    """Failed logins with this (normalised) email in the window, since the account's last
+    success, and the oldest of them. Counted by the email typed, whether or not an account
+    has it, so the lockout never tells which emails exist."""
     since = _now() - FAILURE_WINDOW
-    if user.last_login_at is not None and _aware(user.last_login_at) > since:
-        since = _aware(user.last_login_at)
+    if user is not None and user.last_login_at is not None:
+        since = max(since, _aware(user.last_login_at))
     rows = session.scalars(
         select(AuditEvent.at).where(
             AuditEvent.action == "login.failed",
-            AuditEvent.object_id == str(user.id),
+            AuditEvent.actor_name == email,
             AuditEvent.at > since,
         )
     ).all()
     return len(rows), min((_aware(r) for r in rows), default=None)
+
+
+def _serialise_logins(session: Session, email: str) -> None:
+    """Take the write lock on the account before counting its failures, so parallel guesses
+    queue up and each sees the failures before it (a row lock on PostgreSQL, the database's
+    write lock on SQLite). A no-op UPDATE, and the first statement of the transaction: SQLite
+    cannot upgrade a read that began before another writer committed."""
+    session.execute(
+        update(User).where(func.lower(User.email) == email).values(email=User.email),
+        execution_options={"synchronize_session": False},
+    )
 
 
 @dataclass(frozen=True)
@@ -86,31 +101,30 @@ class Login:
 def login(session: Session, email: str, password: str) -> Login:
     """Check the email and password and open a session. Raises AuthenticationError with one
     message for any wrong email or password (never which), RateLimitedError after 5 failures
-    for the account in 15 minutes, and says so when the account is deactivated.
+    for the email in 15 minutes (an account or not), and says so when the account is deactivated.
 
     A refusal commits its audit row before raising: the caller's transaction rolls back on the
     error, and a failed login that left no trace would never count towards the limit."""
-    user = find_user_by_email(session, email) if email.strip() else None
-    if user is not None:
-        failures, oldest = _recent_failures(session, user)
-        if failures >= MAX_FAILURES:
-            wait = max(
-                1, int(((oldest or _now()) + FAILURE_WINDOW - _now()).total_seconds() // 60) + 1
-            )
-            record_event(
-                session,
-                None,
-                "login.refused",
-                object_type="user",
-                object_id=user.id,
-                actor_name=normalise_email(email),
-                detail="rate limited",
-            )
-            session.commit()
-            raise RateLimitedError(
-                f"too many failed logins for this account; try again in {wait} minutes",
-                fix="or ask an admin to set a new password",
-            )
+    typed = normalise_email(email)[:320]
+    _serialise_logins(session, typed)
+    user = find_user_by_email(session, typed) if typed else None
+    failures, oldest = _recent_failures(session, typed, user)
+    if failures >= MAX_FAILURES:
+        wait = max(1, int(((oldest or _now()) + FAILURE_WINDOW - _now()).total_seconds() // 60) + 1)
+        record_event(
+            session,
+            None,
+            "login.refused",
+            object_type="user",
+            object_id=user.id if user else None,
+            actor_name=typed,
+            detail="rate limited",
+        )
+        session.commit()
+        raise RateLimitedError(
+            f"too many failed logins for this account; try again in {wait} minutes",
+            fix="or ask an admin to set a new password",
+        )
     if user is None or not verify_password(user.password_hash, password):
         record_event(
             session,
@@ -118,7 +132,7 @@ def login(session: Session, email: str, password: str) -> Login:
             "login.failed",
             object_type="user",
             object_id=user.id if user else None,
-            actor_name=normalise_email(email)[:320],
+            actor_name=typed,
         )
         session.commit()
         raise AuthenticationError(WRONG_LOGIN, fix="check both, or ask an admin to reset it")
@@ -314,9 +328,19 @@ def trusted_header_name() -> str | None:
     return name or None
 
 
-def resolve_trusted_email(session: Session, email: str | None) -> Actor | None:
-    """The active user with the email a trusted proxy vouched for, or None."""
-    if not email:
+def trusted_proxies() -> frozenset[str]:
+    """$TRAINER_TRUSTED_PROXIES: the addresses the SSO proxy connects from (default the same
+    host, 127.0.0.1 and ::1). The header is honoured only on connections from these."""
+    listed = os.environ.get("TRAINER_TRUSTED_PROXIES", "127.0.0.1,::1")
+    return frozenset(a.strip() for a in listed.split(",") if a.strip())
+
+
+def resolve_trusted_email(
+    session: Session, email: str | None, client_host: str | None
+) -> Actor | None:
+    """The active user with the email a trusted proxy vouched for, or None; None as well when
+    the connection does not come from a trusted proxy (anyone else could send the header)."""
+    if not email or client_host not in trusted_proxies():
         return None
     user = find_user_by_email(session, email)
     return Actor.of(user) if user is not None and user.active else None

@@ -34,6 +34,7 @@ from trainer.roleplay.phrasing import Phraser
 from trainer.roleplay.progress import progress_report
 from trainer.roleplay.results import AttemptResult
 from trainer.roleplay.schema import Scenario
+from trainer.services.audit import record_event
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -261,6 +262,7 @@ def _store_result(session: Session, row: RoleplayAttempt, result: AttemptResult)
     conversation = result.conversation
     conversation.started_at = row.created_at
     record = store_conversation(session, conversation, replace=True).record
+    record.agent = row.trainee  # by id: names may match another account ignoring case
     try:
         rubric_row = store_rubric(session, result.rubric)
     except RubricError as exc:
@@ -309,6 +311,15 @@ def record_result(
     result.conversation.external_id = f"roleplay-{row.id}"
     result.conversation.agent = user.name  # the attempt is the trainee's, whoever recorded it
     _store_result(session, row, result)
+    if actor.id != user.id:
+        record_event(
+            session,
+            actor,
+            "roleplay.record",
+            object_type="roleplay_attempt",
+            object_id=row.id,
+            after={"trainee": user.name, "scenario": row.scenario_id, "score": row.score},
+        )
     return row
 
 

@@ -19,7 +19,7 @@ from trainer.analytics.frames import evaluations_frame
 from trainer.analytics.scorecards import agent_scorecard
 from trainer.db.models import ConversationRecord
 from trainer.db.repository import find_conversation, latest_evaluation
-from trainer.errors import NotFoundError
+from trainer.errors import NotFoundError, without_paths
 from trainer.scoring.rubric import parse_rubric
 
 
@@ -67,7 +67,7 @@ def conversation_view(session: Session, actor: Actor, external_id: str) -> dict:
         "customer": record.customer_name,
         "started_at": record.started_at.isoformat() if record.started_at else None,
         "status": record.status,
-        "status_reason": record.status_reason,
+        "status_reason": without_paths(record.status_reason),
         "rubric": evaluation.rubric.ref if evaluation else None,
         "evaluation_kind": evaluation.kind if evaluation else None,
         "score": evaluation.score if evaluation else None,
@@ -186,7 +186,7 @@ def call_details(session: Session, actor: Actor, external_id: str) -> dict | Non
     return {
         "conversation": record.external_id,
         "status": record.status,
-        "status_reason": record.status_reason,
+        "status_reason": without_paths(record.status_reason),
         "progress": _fraction(extra.get("progress")),
         "stage": extra.get("stage"),
         "duration": record.duration_seconds,
@@ -224,7 +224,7 @@ def conversation_statuses(
     return {
         row.external_id: {
             "status": row.status,
-            "reason": row.status_reason,
+            "reason": without_paths(row.status_reason),
             "progress": _fraction((row.extra or {}).get("progress")),
             "stage": (row.extra or {}).get("stage"),
         }

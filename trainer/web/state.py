@@ -11,7 +11,6 @@ working at the next click, not at the next login.
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -20,7 +19,7 @@ from trainer.access import Action, Actor, can
 from trainer.api.identity import SESSION_COOKIE
 from trainer.api.web_login import safe_next
 from trainer.db.session import session_scope
-from trainer.errors import TrainerError
+from trainer.errors import TrainerError, without_paths
 from trainer.services.auth import resolve_session, resolve_trusted_email, trusted_header_name
 from trainer.web import routes
 
@@ -38,15 +37,13 @@ UNEXPECTED = (
     "Something went wrong on the server. Try again; if it keeps happening, tell an admin "
     "what you were doing."
 )
-# An absolute file path inside a message ("/srv/trainer/var/x.wav"): only its last part is shown.
-_PATH = re.compile(r"(?<![\w/.:])(?:[A-Za-z]:)?[/\\](?:[^\s'\"()<>,;/\\]+[/\\])+([^\s'\"()<>,;]*)")
 
 
 def user_message(exc: BaseException) -> str:
     """What a page shows for an error: a coded error's message (what, where, how to fix) with
     any server path cut to its file name; anything unexpected as a plain apology (logged)."""
     if isinstance(exc, TrainerError):
-        return _PATH.sub(lambda m: m.group(1) or "…", exc.format())
+        return without_paths(exc.format()) or ""
     log.exception("unexpected error in a page", exc_info=exc)
     return UNEXPECTED
 
@@ -101,7 +98,8 @@ class AppState(rx.State):
                 if actor is None and header:
                     # Behind a trusted SSO proxy (TRAINER_AUTH_HEADER, off by default).
                     raw = {k.lower(): v for k, v in self.router.headers.raw_headers.items()}
-                    actor = resolve_trusted_email(session, raw.get(header.lower()))
+                    client = self.router.session.client_ip or None
+                    actor = resolve_trusted_email(session, raw.get(header.lower()), client)
                 return actor
         except TrainerError:
             log.exception("could not resolve the session")

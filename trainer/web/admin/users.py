@@ -263,9 +263,13 @@ def _add_form() -> rx.Component:
                     "Teams (comma-separated)",
                     rx.input(name="teams", placeholder="Tier 1 North", width="14rem"),
                 ),
-                labelled(
-                    "First password (10+ characters)",
-                    rx.input(name="password", type="password", width="14rem"),
+                # Only admins set passwords: HR choosing one could sign in as the person.
+                rx.cond(
+                    AppState.is_admin,
+                    labelled(
+                        "First password (10+ characters)",
+                        rx.input(name="password", type="password", width="14rem"),
+                    ),
                 ),
                 rx.button("Add user", type="submit", custom_attrs=testid("add-user")),
                 gap="3",
@@ -277,7 +281,8 @@ def _add_form() -> rx.Component:
             custom_attrs=testid("add-user-form"),
         ),
         rx.text(
-            "Without a password the person cannot sign in until an admin sets one.",
+            "Without a password the person cannot sign in until an admin sets one "
+            "(only admins set passwords).",
             size="1",
             color_scheme="gray",
             margin_top="0.5rem",

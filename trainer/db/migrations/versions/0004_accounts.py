@@ -114,6 +114,8 @@ def upgrade() -> None:
     op.create_index(op.f("ix_audit_events_at"), "audit_events", ["at"])
     op.create_index(op.f("ix_audit_events_actor_id"), "audit_events", ["actor_id"])
     op.create_index("ix_audit_events_action_object", "audit_events", ["action", "object_id", "at"])
+    # Failed logins are counted by the email typed (the login lockout).
+    op.create_index("ix_audit_events_action_actor", "audit_events", ["action", "actor_name", "at"])
     _append_only_triggers()
 
 
