@@ -81,3 +81,15 @@ def test_services_demo_without_calls(sqlite_url, monkeypatch):
     assert result["calls"] == 0
     with session_scope() as session:
         assert find_conversation(session, "call-001-double-charge.stereo") is None
+
+
+def test_services_demo_logins_printed_are_real_accounts_of_each_role(sqlite_url):
+    from trainer.services.auth import login
+
+    assert demo.seed_people() > 0
+    assert demo.seed_people() == 0  # a second run creates no accounts
+    logins = demo.demo_logins()
+    assert [role for role, _ in logins] == ["trainee", "agent", "reviewer", "lead", "hr", "admin"]
+    for role, email in logins:
+        with session_scope() as session:
+            assert login(session, email, demo.DEMO_PASSWORD).actor.role == role

@@ -60,7 +60,7 @@ def demo_email(name: str) -> str:
 
 def demo_logins() -> list[tuple[str, str]]:
     """(role, email) of one demo account per role, for the log and the README."""
-    wanted = {"trainee": "Riley Park", "agent": "Sam Lee"} | {r: n for n, r, _ in STAFF}
+    wanted = {r: n for n, r, _ in STAFF} | {"trainee": "Riley Park", "agent": "Sam Lee"}
     order = ("trainee", "agent", "reviewer", "lead", "hr", "admin")
     return [(role, demo_email(wanted[role])) for role in order]
 
