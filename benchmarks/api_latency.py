@@ -2,8 +2,8 @@
 
 Seeds the demo data into a temporary SQLite file (chats only unless --calls), issues bearer
 tokens for an admin and a lead, starts `trainer api` on a free loopback port, then times
-`GET /api/v1/conversations` (and the detail of one conversation) sequentially and prints
-p50 / p95 / p99 in milliseconds.
+`GET /api/v1/conversations`, the detail of one conversation and a login, sequentially, and
+prints p50 / p95 / p99 in milliseconds.
 
     .venv/bin/python benchmarks/api_latency.py [--requests 300] [--calls]
 """
@@ -44,6 +44,18 @@ def _time(client: httpx.Client, url: str, headers: dict, n: int) -> list[float]:
         response = client.get(url, headers=headers)
         samples.append((time.perf_counter() - start) * 1000)
         response.raise_for_status()
+    return samples
+
+
+def _time_logins(client: httpx.Client, n: int) -> list[float]:
+    samples = []
+    form = {"email": "jordan.kim@example.com", "password": "trainer-demo"}
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.post("/auth/login", data=form, follow_redirects=False)
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 303 or "error" in response.headers["location"]:
+            raise SystemExit(f"login failed: {response.status_code} {response.headers}")
     return samples
 
 
@@ -102,6 +114,8 @@ def main() -> None:
                 results[f"detail ({role})"] = _time(
                     client, f"/api/v1/conversations/{first}", headers, args.requests // 3
                 )
+            # Signing in: one argon2id verification and a session row per POST.
+            results["login (form post, argon2id)"] = _time_logins(client, 30)
     finally:
         server.terminate()
         server.wait(timeout=10)
