@@ -235,3 +235,13 @@ def test_security_cli_as_an_agent_cannot_administer(sqlite_url):
     with session_scope() as session:
         assert session.scalar(select(func.count(User.id))) == 1
     assert isinstance(TrainerError("x"), Exception)
+
+
+@pytest.mark.parametrize("role", ["trainee", "agent", "reviewer", "lead", "hr"])
+def test_security_issuing_a_token_is_refused_before_the_user_is_looked_up(sqlite_url, role):
+    with session_scope() as session:
+        make_user(session, "Ann Agent", "agent")
+        who = Actor.of(make_user(session, "Pat Prober", role))
+    for name in ("Ann Agent", "No Such Person"):
+        with session_scope() as session, pytest.raises(ForbiddenError):
+            auth.issue_api_token(session, who, name)

@@ -157,11 +157,10 @@ def users_token(
 ) -> None:
     """Print a new API bearer token for a user (shown once; stored only as a hash)."""
     from trainer.db.session import session_scope
-    from trainer.services.accounts import require_user
     from trainer.services.auth import issue_api_token
 
     with session_scope() as session:
-        token = issue_api_token(session, acting_actor(session), require_user(session, user), name)
+        token = issue_api_token(session, acting_actor(session), user, name)
     print(token)
     err.print("store it now: it is not shown again ('trainer users revoke ID' ends it)")
 

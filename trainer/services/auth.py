@@ -244,9 +244,17 @@ def change_password(
 # --- API tokens -------------------------------------------------------------------------------
 
 
-def issue_api_token(session: Session, actor: Actor, user: User, name: str = "api") -> str:
-    """A new bearer token for `user` (admins only); printed once, stored only as its hash."""
+def issue_api_token(
+    session: Session, actor: Actor, user: User | str | int, name: str = "api"
+) -> str:
+    """A new bearer token for `user` (a User, or its name, email or id; admins only); printed
+    once, stored only as its hash. Authorized before the user is looked up, so nobody else
+    learns which names exist."""
     authorize(actor, Action.ADMINISTER)
+    if not isinstance(user, User):
+        from trainer.services.accounts import require_user  # accounts builds on this module
+
+        user = require_user(session, user)
     if not user.active:
         raise AccountError(f"{user.name} is deactivated", fix="reactivate the account first")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
