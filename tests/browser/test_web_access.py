@@ -176,3 +176,19 @@ def test_web_access_small_screen_menu_opens_the_roles_links(browser, app_url):
         assert width <= 400, f"the page scrolls sideways at 390 px ({width} px wide)"
     finally:
         context.close()
+
+
+def test_web_access_an_ended_session_says_so_on_the_login_page(page, browser_db_url):
+    from sqlalchemy import select
+
+    from trainer.db.models import User
+    from trainer.db.session import session_scope
+    from trainer.services.auth import revoke_sessions
+
+    login(page, "hr", next_path="/scorecard")
+    with session_scope(browser_db_url) as session:
+        hr = session.scalar(select(User).where(User.role == "hr"))
+        assert revoke_sessions(session, hr.id) >= 1  # as a deactivation or expiry would
+    page.goto("/scorecard")
+    expect(page).to_have_url(re.compile(r"/login/?\?ended=1&next=%2Fscorecard$"))
+    expect(page.get_by_test_id("login-notice")).to_contain_text("Your session has ended")

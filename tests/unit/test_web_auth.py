@@ -49,6 +49,17 @@ def test_web_auth_cookie_value_and_login_href():
         "/login?next=%2Fconversations%3Fagent%3DSam+Lee"
     )
     assert login_href("/") == login_href("//evil.example") == "/login"
+    assert login_href("/scorecard", ended=True) == "/login?ended=1&next=%2Fscorecard"
+    assert login_href("/", ended=True) == "/login?ended=1"
+
+
+def test_web_auth_login_page_says_when_a_session_has_ended():
+    s = state(LoginState, "/login", "/login?ended=1&next=%2Fscorecard", who=None)
+    s.on_load()
+    assert s.notice.startswith("Your session has ended") and s.next_path == "/scorecard"
+    s = state(LoginState, "/login", "/login?ended=1&error=credentials", who=None)
+    s.on_load()
+    assert s.notice == "" and s.error.startswith("Wrong email or password")
 
 
 def test_web_auth_messages_never_show_server_paths():

@@ -312,6 +312,10 @@ def test_web_state_a_bad_or_revoked_cookie_is_signed_out(seeded):
         {"pathname": "/", "asPath": "/", "headers": {"cookie": f"{SESSION_COOKIE}=forged"}}
     )
     assert s.actor() is None
+    # the login page then says the session ended (it never began for a browser with no cookie)
+    assert redirect_target(s.check_login()) == "/login?ended=1"
+    fresh = state(AppState, "/scorecard", who=None)
+    assert redirect_target(fresh.check_login()) == "/login?next=%2Fscorecard"
 
 
 @pytest.mark.parametrize(

@@ -57,12 +57,14 @@ def cookie_value(header: str, name: str) -> str | None:
     return None
 
 
-def login_href(target: str = "") -> str:
-    """The login page, coming back to `target` (a path on this site) afterwards."""
+def login_href(target: str = "", *, ended: bool = False) -> str:
+    """The login page, coming back to `target` (a path on this site) afterwards; `ended` says
+    the browser had a session that no longer works (expired, revoked, deactivated)."""
     target = safe_next(target)
-    if target == routes.HOME or target.rstrip("/") == routes.LOGIN:
-        return routes.LOGIN
-    return f"{routes.LOGIN}?{urlencode({'next': target})}"
+    query = {"ended": "1"} if ended else {}
+    if target != routes.HOME and target.rstrip("/") != routes.LOGIN:
+        query["next"] = target
+    return f"{routes.LOGIN}?{urlencode(query)}" if query else routes.LOGIN
 
 
 class AppState(rx.State):
@@ -112,9 +114,10 @@ class AppState(rx.State):
         return f"{path}?{url.query}" if url.query else path
 
     def to_login(self):
-        """The redirect to the login page, back here afterwards."""
+        """The redirect to the login page, back here afterwards (saying so when the browser's
+        session has ended rather than never begun)."""
         self._clear_user()
-        return rx.redirect(login_href(self.current_path()))
+        return rx.redirect(login_href(self.current_path(), ended=bool(self.session_token())))
 
     def _clear_user(self) -> None:
         self.signed_in = False

@@ -46,13 +46,21 @@ class LoginState(rx.State):
 
     @rx.event
     def on_load(self):
-        """Read `?error=`, `?minutes=`, `?signed_out=` and `?next=` from the address."""
+        """Read `?error=`, `?minutes=`, `?signed_out=`, `?ended=` and `?next=` from the
+        address."""
         params = self.router.url.query_parameters
         self.next_path = safe_next(params.get("next"))
         if self.next_path.startswith(routes.LOGIN):
             self.next_path = "/"
         self.error = error_text(params.get("error") or "", params.get("minutes") or "")
-        self.notice = "You are signed out." if params.get("signed_out") and not self.error else ""
+        if self.error:
+            self.notice = ""
+        elif params.get("signed_out"):
+            self.notice = "You are signed out."
+        elif params.get("ended"):
+            self.notice = "Your session has ended (it expired or was closed). Sign in again."
+        else:
+            self.notice = ""
         self.ready = True
 
 
