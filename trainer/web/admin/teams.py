@@ -9,9 +9,8 @@ import reflex as rx
 
 from trainer.db.session import session_scope
 from trainer.services import accounts
-from trainer.web.admin.common import admin_page
+from trainer.web.admin.common import AdminState, admin_page
 from trainer.web.components import data_table, empty_state, labelled, testid
-from trainer.web.state import AppState, user_message
 
 
 @dataclasses.dataclass
@@ -24,12 +23,13 @@ class TeamRow:
     size: int = 0
 
 
-class TeamsState(AppState):
+class TeamsState(AdminState):
     """The teams table and the add form."""
 
     rows: list[TeamRow] = []
-    error: str = ""
-    notice: str = ""
+
+    def _empty(self) -> None:
+        self.rows = []
 
     def _reload(self, actor) -> None:
         with session_scope() as session:
@@ -47,33 +47,16 @@ class TeamsState(AppState):
     @rx.event
     def on_load(self):
         """Load the teams."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
-        try:
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-            self.rows, self.error = [], user_message(exc)
-        return None
+        return self._open()
 
     @rx.event
     def add(self, form: dict):
         """Add a team by name."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
         name = str(form.get("name") or "").strip()
-        try:
-            with session_scope() as session:
-                accounts.add_team(session, actor, name)
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            return None
-        self.notice = f"Team {name} was added."
-        return None
+        return self._act(
+            lambda session, actor: accounts.add_team(session, actor, name),
+            lambda _team: f"Team {name} was added.",
+        )
 
 
 def _team_row(row: rx.Var[TeamRow]) -> rx.Component:
@@ -126,7 +109,7 @@ class AgentRow:
     conversations: int = 0
 
 
-class AgentsState(AppState):
+class AgentsState(AdminState):
     """Unmatched agent names and the link form."""
 
     rows: list[AgentRow] = []
@@ -134,8 +117,9 @@ class AgentsState(AppState):
     users: list[str] = []
     agent: str = ""
     user: str = ""
-    error: str = ""
-    notice: str = ""
+
+    def _empty(self) -> None:
+        self.rows = []
 
     def _reload(self, actor) -> None:
         with session_scope() as session:
@@ -150,15 +134,7 @@ class AgentsState(AppState):
     @rx.event
     def on_load(self):
         """Load the unmatched names and the accounts they may be linked to."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
-        try:
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-            self.rows, self.error = [], user_message(exc)
-        return None
+        return self._open()
 
     @rx.event
     def set_agent(self, name: str):
@@ -173,21 +149,15 @@ class AgentsState(AppState):
     @rx.event
     def link(self):
         """Link every conversation of the chosen agent name to the chosen account."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
         agent, user = self.agent, self.user
-        try:
-            with session_scope() as session:
-                count = accounts.link_agent(session, actor, agent, user)
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            return None
-        plural = "conversation" if count == 1 else "conversations"
-        self.notice = f"{count} {plural} of {agent} now belong to {user}."
-        return None
+
+        def linked(count: int) -> str:
+            plural = "conversation" if count == 1 else "conversations"
+            return f"{count} {plural} of {agent} now belong to {user}."
+
+        return self._act(
+            lambda session, actor: accounts.link_agent(session, actor, agent, user), linked
+        )
 
 
 def _agent_row(row: rx.Var[AgentRow]) -> rx.Component:

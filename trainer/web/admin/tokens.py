@@ -10,9 +10,8 @@ import reflex as rx
 from trainer.db.session import session_scope
 from trainer.services import accounts, auth
 from trainer.web import formatting as fmt
-from trainer.web.admin.common import admin_page
+from trainer.web.admin.common import AdminState, admin_page
 from trainer.web.components import data_table, empty_state, labelled, testid
-from trainer.web.state import AppState, user_message
 
 
 @dataclasses.dataclass
@@ -28,7 +27,7 @@ class TokenRow:
     revoked: bool = False
 
 
-class TokensState(AppState):
+class TokensState(AdminState):
     """The tokens table, the issue form and the token just issued."""
 
     rows: list[TokenRow] = []
@@ -36,8 +35,9 @@ class TokensState(AppState):
     user: str = ""
     issued: str = ""
     issued_for: str = ""
-    error: str = ""
-    notice: str = ""
+
+    def _empty(self) -> None:
+        self.rows = []
 
     def _reload(self, actor) -> None:
         with session_scope() as session:
@@ -64,15 +64,8 @@ class TokensState(AppState):
     @rx.event
     def on_load(self):
         """Load the tokens; forget any token shown before."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = self.issued = self.issued_for = ""
-        try:
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-            self.rows, self.error = [], user_message(exc)
-        return None
+        self.issued = self.issued_for = ""
+        return self._open()
 
     @rx.event
     def set_user(self, name: str):
@@ -82,38 +75,24 @@ class TokensState(AppState):
     @rx.event
     def issue(self, form: dict):
         """Issue a token for the chosen user and show its value once."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = self.issued = ""
-        try:
-            with session_scope() as session:
-                token = auth.issue_api_token(
-                    session, actor, self.user, str(form.get("name") or "").strip() or "api"
-                )
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            return None
-        self.issued, self.issued_for = token, self.user
-        return None
+        user, name = self.user, str(form.get("name") or "").strip() or "api"
+        self.issued = ""
+
+        def shown(token: str) -> str:
+            self.issued, self.issued_for = token, user
+            return ""
+
+        return self._act(
+            lambda session, actor: auth.issue_api_token(session, actor, user, name), shown
+        )
 
     @rx.event
     def revoke(self, token_id: int):
         """Revoke a token: it stops working at once."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
-        try:
-            with session_scope() as session:
-                auth.revoke_api_token(session, actor, token_id)
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            return None
-        self.notice = "The token was revoked."
-        return None
+        return self._act(
+            lambda session, actor: auth.revoke_api_token(session, actor, token_id),
+            lambda _none: "The token was revoked.",
+        )
 
 
 def _row(row: rx.Var[TokenRow]) -> rx.Component:

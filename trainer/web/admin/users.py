@@ -11,9 +11,16 @@ import reflex as rx
 from trainer.db.session import session_scope
 from trainer.services import accounts
 from trainer.web import formatting as fmt
-from trainer.web.admin.common import ALL_ROLES, STAFF, admin_page, role_label, split_names
+from trainer.web.admin.common import (
+    ALL_ROLES,
+    STAFF,
+    AdminState,
+    admin_page,
+    role_label,
+    split_names,
+)
 from trainer.web.components import data_table, empty_state, labelled, testid
-from trainer.web.state import AppState, user_message
+from trainer.web.state import AppState
 
 
 @dataclasses.dataclass
@@ -49,13 +56,11 @@ def user_rows(users: list[dict]) -> list[UserRow]:
     ]
 
 
-class UsersState(AppState):
+class UsersState(AdminState):
     """The users table, the add form and the edit dialog."""
 
     rows: list[UserRow] = []
     roles: list[str] = []
-    error: str = ""
-    notice: str = ""
     new_role: str = "trainee"
     editing: bool = False
     edit_id: int = 0
@@ -66,23 +71,18 @@ class UsersState(AppState):
     def _reload(self, actor) -> None:
         with session_scope() as session:
             self.rows = user_rows(accounts.list_users(session, actor))
+        self.roles = ALL_ROLES if actor.is_admin else STAFF
+        if self.new_role not in self.roles:
+            self.new_role = self.roles[0]
+
+    def _empty(self) -> None:
+        self.rows = []
 
     @rx.event
     def on_load(self):
         """Load the users the signed-in user manages."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
         self.editing = False
-        self.roles = ALL_ROLES if actor.is_admin else STAFF
-        if self.new_role not in self.roles:
-            self.new_role = self.roles[0]
-        try:
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
-            self.rows, self.error = [], user_message(exc)
-        return None
+        return self._open()
 
     @rx.event
     def set_new_role(self, role: str):
@@ -92,28 +92,20 @@ class UsersState(AppState):
     @rx.event
     def add(self, form: dict):
         """Add a user from the form (name, email, teams, password; the chosen role)."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
-        name = str(form.get("name") or "").strip()
-        try:
-            with session_scope() as session:
-                accounts.add_user(
-                    session,
-                    actor,
-                    name,
-                    str(form.get("email") or ""),
-                    self.new_role,
-                    split_names(str(form.get("teams") or "")),
-                    str(form.get("password") or "") or None,
-                )
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            return None
-        self.notice = f"{name} was added as {role_label(self.new_role).lower()}."
-        return rx.set_value("new-user-name", "")
+        name, role = str(form.get("name") or "").strip(), self.new_role
+        outcome = self._act(
+            lambda session, actor: accounts.add_user(
+                session,
+                actor,
+                name,
+                str(form.get("email") or ""),
+                role,
+                split_names(str(form.get("teams") or "")),
+                str(form.get("password") or "") or None,
+            ),
+            lambda _user: f"{name} was added as {role_label(role).lower()}.",
+        )
+        return outcome or (None if self.error else rx.set_value("new-user-name", ""))
 
     @rx.event
     def start_edit(self, user_id: int):
@@ -143,45 +135,22 @@ class UsersState(AppState):
     @rx.event
     def save_edit(self):
         """Save the edited role and teams."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
-        try:
-            with session_scope() as session:
-                accounts.update_user(
-                    session,
-                    actor,
-                    self.edit_id,
-                    role=self.edit_role,
-                    teams=split_names(self.edit_teams),
-                )
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            self.editing = False
-            return None
+        user_id, role, teams = self.edit_id, self.edit_role, split_names(self.edit_teams)
         self.editing = False
-        self.notice = f"{self.edit_name} was updated."
-        return None
+        return self._act(
+            lambda session, actor: accounts.update_user(
+                session, actor, user_id, role=role, teams=teams
+            ),
+            lambda _user: f"{self.edit_name} was updated.",
+        )
 
     @rx.event
     def set_active(self, user_id: int, active: bool):
         """Deactivate (or reactivate) a user; their sessions end at once."""
-        actor = self.actor()
-        if actor is None:
-            return self.to_login()
-        self.error = self.notice = ""
-        try:
-            with session_scope() as session:
-                user = accounts.set_active(session, actor, user_id, active)
-                name = user.name
-            self._reload(actor)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            self.error = user_message(exc)
-            return None
-        self.notice = f"{name} was {'reactivated' if active else 'deactivated'}."
-        return None
+        return self._act(
+            lambda session, actor: accounts.set_active(session, actor, user_id, active).name,
+            lambda name: f"{name} was {'reactivated' if active else 'deactivated'}.",
+        )
 
 
 def _row(row: rx.Var[UserRow]) -> rx.Component:
