@@ -1,5 +1,5 @@
 """Limits on what a request may cost: body size counted while it streams in (never trusting
-Content-Length), content sniffed from its first bytes, and a per-user rate for expensive work."""
+Content-Length), and a per-user rate for expensive work."""
 
 from __future__ import annotations
 
@@ -9,19 +9,6 @@ import time
 from collections import defaultdict, deque
 
 from fastapi import HTTPException, Request
-
-# Magic numbers of the audio a browser records or a person uploads.
-AUDIO_SIGNATURES: tuple[tuple[int, bytes], ...] = (
-    (0, b"\x1a\x45\xdf\xa3"),  # WebM / Matroska
-    (0, b"OggS"),
-    (0, b"RIFF"),  # WAV (RIFF....WAVE)
-    (0, b"ID3"),  # MP3 with a tag
-    (0, b"\xff\xfb"),
-    (0, b"\xff\xf3"),
-    (0, b"\xff\xf2"),  # MP3 frames
-    (4, b"ftyp"),  # MP4 / M4A
-    (0, b"fLaC"),
-)
 
 
 def max_upload_bytes() -> int:
@@ -51,11 +38,6 @@ async def read_limited(request: Request, limit: int | None = None) -> bytes:
         if len(body) > limit:
             raise too_large(limit)
     return bytes(body)
-
-
-def looks_like_audio(data: bytes) -> bool:
-    """True when the bytes start like a known audio container."""
-    return any(data[offset : offset + len(magic)] == magic for offset, magic in AUDIO_SIGNATURES)
 
 
 class RateLimiter:

@@ -17,13 +17,13 @@ from trainer.access import Action, Actor, authorize
 from trainer.api.identity import db_session, identify, unauthorized
 from trainer.api.limits import (
     RateLimiter,
-    looks_like_audio,
     max_upload_bytes,
     read_limited,
     transcriptions_per_minute,
 )
 from trainer.db.session import session_scope
 from trainer.errors import IngestError
+from trainer.speech.audio import sniff_format
 
 
 class Problem(BaseModel):
@@ -321,7 +321,7 @@ async def transcribe(request: Request, actor: ActorDep) -> Transcribed:
             headers={"Retry-After": str(int(wait) + 1)},
         )
     data = await read_limited(request, min(REPLY_MAX_BYTES, max_upload_bytes()))
-    if not looks_like_audio(data):
+    if sniff_format(data[:512]) is None:
         raise HTTPException(415, "that is not an audio recording (webm, ogg, wav, mp3, m4a)")
     kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     text, error = await run_in_threadpool(

@@ -161,8 +161,12 @@ def transcribe_reply_bytes(data: bytes, suffix: str = "") -> tuple[str, str]:
     naming the temporary file)."""
     import tempfile
 
+    from trainer.speech.audio import sniff_format
+
     if not data:
         return "", "The file is empty: record or choose another one."
+    if sniff_format(data[:512]) is None:
+        return "", "That is not an audio recording (webm, ogg, wav, mp3, m4a or flac)."
     with tempfile.TemporaryDirectory(prefix="trainer-reply-") as folder:
         path = Path(folder) / f"reply{suffix.lower()[:8] or '.audio'}"
         path.write_bytes(data)
