@@ -45,6 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+UPLOAD_LIMIT_MB = 4
 SHOTS = Path(os.environ.get("TRAINER_SHOTS_DIR", "/tmp/trainer-shots"))
 
 CALL = [
@@ -226,6 +227,8 @@ def app_url(browser_db_url, chromium_path, tmp_path_factory) -> str:
         # The only origin browsers may call the backend from (rxconfig's CORS, the login form).
         TRAINER_ORIGINS=f"http://127.0.0.1:{port}",
         TRAINER_PORT=str(port),
+        # Small, so a test can pass it quickly (the practice recordings are far smaller).
+        TRAINER_MAX_UPLOAD_MB=str(UPLOAD_LIMIT_MB),
         PATH=os.pathsep.join(
             [str(Path(bun).parent), str(Path(sys.executable).parent), env["PATH"]]
         ),

@@ -192,3 +192,63 @@ def test_web_access_an_ended_session_says_so_on_the_login_page(page, browser_db_
     page.goto("/scorecard")
     expect(page).to_have_url(re.compile(r"/login/?\?ended=1&next=%2Fscorecard$"))
     expect(page.get_by_test_id("login-notice")).to_contain_text("Your session has ended")
+
+
+@pytest.fixture
+def admin_token(browser_db_url) -> str:
+    """A bearer token of the seeded admin."""
+    from sqlalchemy import select
+
+    from trainer.access import Actor
+    from trainer.db.models import User
+    from trainer.db.session import session_scope
+    from trainer.services.auth import issue_api_token
+
+    with session_scope(browser_db_url) as session:
+        admin = session.scalar(select(User).where(User.role == "admin"))
+        return issue_api_token(session, Actor.local_admin(), admin, "limit test")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/conversations", "/auth/login"])
+def test_web_access_a_chunked_body_over_the_limit_is_cut_off(app_url, admin_token, path):
+    """The served app (the API mounted into Reflex) stops reading a body that has no
+    Content-Length once it passes TRAINER_MAX_UPLOAD_MB and answers 413; a login form's field
+    is refused at 1 MB by the form parser."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from .conftest import UPLOAD_LIMIT_MB
+
+    address = urlsplit(app_url)
+    kind = "application/json" if path.startswith("/api") else "application/x-www-form-urlencoded"
+    chunk = b"x" * (256 * 1024)
+    with socket.create_connection((address.hostname, address.port), timeout=20) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+            f"Authorization: Bearer {admin_token}\r\nContent-Type: {kind}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        sent = 0
+        try:
+            while sent < 3 * UPLOAD_LIMIT_MB * 1024 * 1024:  # bounded: three times the limit
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                sent += len(chunk)
+            sock.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server stopped reading: what we want
+        answer = b""
+        try:
+            while not answer.endswith(b"}") and len(answer) < 10_000:
+                data = sock.recv(4096)
+                if not data:
+                    break
+                answer += data
+        except (ConnectionResetError, TimeoutError):
+            pass
+    if path == "/auth/login":
+        # A form field is capped sooner still, by the form parser (1 MB a field).
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
+        assert b"exceeded maximum size" in answer
+    else:
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+        assert b"too big" in answer
