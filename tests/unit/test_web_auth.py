@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from trainer.db.session import session_scope
 from trainer.errors import AudioError, TrainerError
+from trainer.services.auth import login, resolve_session
 from trainer.web.admin.audit import AuditState, parse_day
 from trainer.web.admin.staff_import import ImportState
 from trainer.web.admin.users import UsersState
@@ -17,7 +19,7 @@ from trainer.web.auth.account import AccountState
 from trainer.web.auth.login import LoginState, error_text
 from trainer.web.state import UNEXPECTED, cookie_value, login_href, user_message
 
-from .test_web_states import PASSWORD, seeded, state  # noqa: F401 - `seeded` is a fixture
+from .test_web_states import PASSWORD, email, seeded, state  # noqa: F401 - `seeded` is a fixture
 
 
 def test_web_auth_login_error_codes_read_as_sentences():
@@ -70,6 +72,8 @@ def test_web_auth_messages_never_show_server_paths():
 
 
 def test_web_auth_account_changes_the_password(seeded):  # noqa: F811
+    with session_scope() as session:
+        elsewhere = login(session, email("Priya Shah"), PASSWORD).token  # another browser
     s = state(AccountState, "/account", who="Priya Shah")
     s.change({"current": "wrong-one-123", "new": "another-pass-456", "confirm": "another-pass-456"})
     assert "current password is wrong" in s.error
@@ -77,6 +81,10 @@ def test_web_auth_account_changes_the_password(seeded):  # noqa: F811
     assert "differ" in s.error
     s.change({"current": PASSWORD, "new": "another-pass-456", "confirm": "another-pass-456"})
     assert s.error == "" and s.notice == "Your password is changed."
+    # this browser stays signed in; the user's other sessions are over
+    assert s.actor() is not None and s.actor().name == "Priya Shah"
+    with session_scope() as session:
+        assert resolve_session(session, elsewhere) is None
 
 
 def test_web_auth_admin_states_go_through_the_services(seeded):  # noqa: F811

@@ -35,7 +35,8 @@ class AccountState(AppState):
             return None
         try:
             with session_scope() as session:
-                change_password(session, actor, current, new)
+                # Every other session of theirs ends; this browser stays signed in.
+                change_password(session, actor, current, new, keep_token=self.session_token())
         except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
             self.error = user_message(exc)
             return None
