@@ -50,6 +50,19 @@ def test_web_admin_adds_a_user_and_deactivates_them(page, browser, app_url, shot
     finally:
         other.close()
 
+    # A lost password: the admin sets a new one in the edit dialog; the old one stops working.
+    row.get_by_test_id("edit-user").click()
+    page.get_by_test_id("reset-password").fill("casey-new-pass-456")
+    page.get_by_test_id("set-password").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Casey Nguyen has a new password")
+    other = browser.new_context(base_url=app_url)
+    try:
+        tab = other.new_page()
+        login(tab, "casey.nguyen@example.com", password="casey-new-pass-456")
+        expect(tab.get_by_test_id("nav-conversations")).to_be_visible()
+    finally:
+        other.close()
+
     row.get_by_test_id("deactivate-user").click()
     expect(row.get_by_test_id("user-status")).to_have_text("Deactivated")
     expect(page.get_by_test_id("notice")).to_contain_text("deactivated")
@@ -61,7 +74,7 @@ def test_web_admin_adds_a_user_and_deactivates_them(page, browser, app_url, shot
         tab.goto("/login")
         expect(tab.get_by_test_id("login-submit")).to_be_enabled()
         tab.locator("#email").fill("casey.nguyen@example.com")
-        tab.locator("#password").fill("casey-pass-123")
+        tab.locator("#password").fill("casey-new-pass-456")
         tab.get_by_test_id("login-submit").click()
         expect(tab).to_have_url(re.compile(r"error=deactivated"))
         expect(tab.get_by_test_id("login-error")).to_contain_text("deactivated")

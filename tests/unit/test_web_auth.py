@@ -131,3 +131,21 @@ def test_web_auth_staff_import_reports_lines(seeded):  # noqa: F811
         pool.submit(asyncio.run, run()).result()
     assert s.done and s.added == ["Ola Nordmann"]
     assert [(r.line, "not an email" in r.reason) for r in s.refused] == [(3, True)]
+
+
+def test_web_auth_admin_sets_a_lost_password_and_hr_cannot(seeded):  # noqa: F811
+    hr = state(UsersState, "/admin/users", who="Hana Ito")
+    hr.on_load()
+    target = next(r for r in hr.rows if r.role == "trainee")
+    hr.edit_id = target.id
+    hr.reset_password({"password": "hr-chosen-pass-1"})
+    assert "may not" in hr.error  # HR could otherwise sign in as the person
+    admin = state(UsersState, "/admin/users")
+    admin.on_load()
+    admin.edit_id = target.id
+    admin.reset_password({"password": "short"})
+    assert "too short" in admin.error
+    admin.reset_password({"password": "admin-set-pass-1"})
+    assert admin.error == "" and "has a new password" in admin.notice
+    with session_scope() as session:
+        assert login(session, target.email, "admin-set-pass-1").actor.name == target.name

@@ -145,6 +145,16 @@ class UsersState(AdminState):
         )
 
     @rx.event
+    def reset_password(self, form: dict):
+        """Set the edited user's password (a lost one); their open sessions end."""
+        user_id, password = self.edit_id, str(form.get("password") or "")
+        self.editing = False
+        return self._act(
+            lambda session, actor: accounts.set_password(session, actor, user_id, password).name,
+            lambda name: f"{name} has a new password; their open sessions ended.",
+        )
+
+    @rx.event
     def set_active(self, user_id: int, active: bool):
         """Deactivate (or reactivate) a user; their sessions end at once."""
         return self._act(
@@ -290,6 +300,32 @@ def _edit_dialog() -> rx.Component:
                     rx.button("Save", on_click=s.save_edit, custom_attrs=testid("save-user")),
                     justify="end",
                     width="100%",
+                ),
+                rx.separator(),
+                # A form, so the password travels only in this event, never in the page state.
+                rx.form(
+                    rx.hstack(
+                        labelled(
+                            "New password (10+ characters; ends their sessions)",
+                            rx.input(
+                                name="password",
+                                type="password",
+                                auto_complete="new-password",
+                                width="100%",
+                                custom_attrs=testid("reset-password"),
+                            ),
+                        ),
+                        rx.button(
+                            "Set password",
+                            type="submit",
+                            variant="soft",
+                            custom_attrs=testid("set-password"),
+                        ),
+                        align="end",
+                        width="100%",
+                    ),
+                    on_submit=s.reset_password,
+                    reset_on_submit=True,
                 ),
                 spacing="3",
             ),
