@@ -252,3 +252,20 @@ def test_web_access_a_chunked_body_over_the_limit_is_cut_off(app_url, admin_toke
     else:
         assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
         assert b"too big" in answer
+
+
+def test_web_access_cors_answers_only_the_apps_own_origin(app_url, admin_token):
+    """Reflex's default would let any site read answers with the user's credentials; the served
+    app names only its own origin (TRAINER_ORIGINS)."""
+    import urllib.request
+
+    def allowed_origin(origin: str) -> str | None:
+        request = urllib.request.Request(
+            f"{app_url}/api/v1/me",
+            headers={"Origin": origin, "Authorization": f"Bearer {admin_token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.headers.get("access-control-allow-origin")
+
+    assert allowed_origin(app_url) == app_url
+    assert allowed_origin("https://evil.example") is None
