@@ -117,3 +117,9 @@ class AccountError(TrainerError):
     """A user, team or staff-import row that cannot be stored as given."""
 
     code = "E920"
+
+
+class ReviewError(TrainerError):
+    """A human review that cannot be saved as given (unknown criterion, value, missing reason)."""
+
+    code = "E930"

@@ -53,7 +53,12 @@ def evaluations_frame(
             RubricRecord.version,
         )
         .outerjoin(User, User.id == ConversationRecord.agent_id)
-        .outerjoin(Evaluation, Evaluation.conversation_id == ConversationRecord.id)
+        .outerjoin(
+            Evaluation,
+            (Evaluation.conversation_id == ConversationRecord.id)
+            # a human review counts once submitted (a draft is unfinished work)
+            & ((Evaluation.kind == "auto") | (Evaluation.status == "submitted")),
+        )
         .outerjoin(RubricRecord, RubricRecord.id == Evaluation.rubric_id)
     )
     if not include_roleplay:

@@ -4,6 +4,7 @@ from trainer.cli import (  # noqa: F401 - importing a group registers its comman
     api,
     conversations,
     evaluation,
+    reviews,
     roleplay,
     rubrics,
     system,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 ROLES = ("trainee", "agent", "reviewer", "lead", "hr", "admin")
 CONVERSATION_STATUSES = ("ingested", "processing", "scored", "failed")
 EVALUATION_KINDS = ("auto", "human")
-EVALUATION_STATUSES = ("completed", "needs_review", "failed")
+EVALUATION_STATUSES = ("completed", "needs_review", "failed", "draft", "submitted")
 SCORE_STATUSES = ("scored", "na", "unscored")
 
 
@@ -235,6 +235,9 @@ class Evaluation(TimestampMixin, Base):
     sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     pipeline: Mapped[str | None] = mapped_column(String(120))
+    # Human reviews: status "draft" or "submitted", the reviewer's overall comment.
+    comment: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     conversation: Mapped[ConversationRecord] = relationship(back_populates="evaluations")
     rubric: Mapped[RubricRecord] = relationship()
@@ -263,6 +266,7 @@ class CriterionScore(TimestampMixin, Base):
     overridden_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    comment: Mapped[str | None] = mapped_column(Text)  # a reviewer's note on this criterion
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="criterion_scores")
 

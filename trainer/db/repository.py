@@ -221,14 +221,13 @@ def save_evaluation(
 
 
 def latest_evaluation(session: Session, record: ConversationRecord) -> Evaluation | None:
-    """The newest evaluation of a conversation (a human one wins over an automatic one)."""
+    """The newest automatic evaluation of a conversation (human reviews are their own rows:
+    `trainer.services.reviews`)."""
     return session.scalar(
         select(Evaluation)
-        .where(Evaluation.conversation_id == record.id)
+        .where(Evaluation.conversation_id == record.id, Evaluation.kind == "auto")
         .options(selectinload(Evaluation.criterion_scores), selectinload(Evaluation.rubric))
-        .order_by(
-            (Evaluation.kind == "human").desc(), Evaluation.created_at.desc(), Evaluation.id.desc()
-        )
+        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
         .limit(1)
     )
 

@@ -50,12 +50,17 @@ def visible_conversation(
 
 
 def conversation_view(session: Session, actor: Actor, external_id: str) -> dict:
-    """The review of one conversation: turns, scores, criteria with evidence (`show --format json`).
+    """The review of one conversation: turns, the automatic scores and criteria with evidence,
+    the human reviews the actor may read, and the final score (`show --format json`).
 
     Evidence `turn` is the 0-based index into `turns`; `start`/`end` are character offsets in it.
+    `final_score`/`final_sections` come from the newest submitted review, else the automatic one.
     """
+    from trainer.services.reviews import final_evaluation, reviews_of  # reviews builds on views
+
     record = visible_conversation(session, actor, external_id)
     evaluation = latest_evaluation(session, record)
+    final = final_evaluation(session, record)
     titles: dict[str, str] = {}
     if evaluation is not None:
         rubric = parse_rubric(evaluation.rubric.definition, source=evaluation.rubric.ref)
@@ -89,6 +94,10 @@ def conversation_view(session: Session, actor: Actor, external_id: str) -> dict:
             }
             for cs in (evaluation.criterion_scores if evaluation else [])
         ],
+        "final_score": final.score if final else None,
+        "final_sections": dict(final.sections or {}) if final else {},
+        "final_kind": final.kind if final else None,
+        "reviews": reviews_of(session, actor, record),
         "turns": [_turn_view(t) for t in record.turns],
     }
 
