@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from trainer.access import Action, Actor
 from trainer.db.models import ConversationRecord, CriterionScore, Evaluation
+from trainer.db.repository import latest_evaluation
 from trainer.errors import ReviewError
 from trainer.scoring.formula import compute
 from trainer.scoring.rubric import Rubric, parse_rubric
@@ -60,13 +61,7 @@ class Judgement:
 
 
 def _automatic(session: Session, record: ConversationRecord) -> Evaluation:
-    auto = session.scalar(
-        select(Evaluation)
-        .where(Evaluation.conversation_id == record.id, Evaluation.kind == "auto")
-        .options(selectinload(Evaluation.criterion_scores), selectinload(Evaluation.rubric))
-        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
-        .limit(1)
-    )
+    auto = latest_evaluation(session, record)
     if auto is None:
         raise ReviewError(
             f"conversation {record.external_id!r} has no automatic score to review yet",
