@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -52,3 +53,62 @@ def review_save(
     changed = {c["id"]: c["value"] for c in view["criteria"] if c["reason"]}
     if changed:
         out.print(json.dumps(changed), highlight=False)
+
+
+class AgreementFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("agreement")
+@user_errors
+def agreement(
+    since: Annotated[
+        str | None, typer.Option(help="Only reviews submitted since this date (YYYY-MM-DD).")
+    ] = None,
+    format: Annotated[AgreementFormat, typer.Option("--format", "-f")] = AgreementFormat.table,
+) -> None:
+    """Per criterion: automatic vs final human score (n, exact, mean absolute difference,
+    Cohen's kappa) and reviewers vs each other (n, Krippendorff's alpha, interval)."""
+    from datetime import UTC, datetime
+
+    from rich.table import Table
+
+    from trainer.cli.common import _print_table
+    from trainer.db.session import session_scope
+    from trainer.services.agreement import agreement_report
+
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            raise ReviewError(
+                f"{since!r} is not a date", where="--since", fix="use YYYY-MM-DD"
+            ) from None
+    with session_scope() as session:
+        rows = agreement_report(session, acting_actor(session), start)
+    if format is AgreementFormat.json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        out.print("no submitted reviews yet ('trainer review save ... --submit')")
+        return
+
+    def cell(part: dict | None, key: str) -> str:
+        value = (part or {}).get(key)
+        return "—" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+    table = Table("criterion", "n", "exact", "MAD", "kappa", "reviewer units", "alpha")
+    for row in rows:
+        pair, between = row["auto_vs_human"], row["between_reviewers"]
+        table.add_row(
+            row["criterion"],
+            cell(pair, "n"),
+            cell(pair, "exact"),
+            cell(pair, "mad"),
+            cell(pair, "kappa"),
+            cell(between, "n"),
+            cell(between, "alpha"),
+        )
+    _print_table(table)
