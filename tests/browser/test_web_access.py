@@ -130,7 +130,10 @@ def test_web_access_wrong_password_says_so(page, shot):
 
 
 def test_web_access_logout_ends_the_session(page):
-    login(page, "reviewer")
+    # From a page that does not poll (the conversations list refreshes pending calls, which
+    # re-renders the open menu under a slow machine's click).
+    login(page, "reviewer", next_path="/account")
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("logout").click()
     expect(page).to_have_url(re.compile(r"/login/?\?signed_out=1$"))
