@@ -51,37 +51,29 @@ def agreement_report(session: Session, actor: Actor, since: datetime | None = No
         query = query.where(Evaluation.submitted_at >= since)
     reviews = session.scalars(query).all()
     by_conversation: dict[int, dict[int, dict[str, float]]] = {}  # conv -> reviewer -> values
-    for review in reviews:  # oldest first: a reviewer's newer review replaces the older
-        by_conversation.setdefault(review.conversation_id, {})[review.reviewer_id or 0] = {
-            cs.criterion_id: _value(cs) for cs in review.criterion_scores
-        }
-    final = {  # the newest submitted review of each conversation
-        cid: next(r for r in reversed(reviews) if r.conversation_id == cid)
-        for cid in by_conversation
-    }
-    criteria: dict[str, None] = {}
+    final: dict[int, dict[str, float]] = {}  # conv -> values of its newest submitted review
+    reviewed: dict[str, None] = {}  # criteria any review scored, in order
+    for review in reviews:  # oldest first: a newer review replaces the older
+        values = {cs.criterion_id: _value(cs) for cs in review.criterion_scores}
+        reviewed.update(dict.fromkeys(values))
+        by_conversation.setdefault(review.conversation_id, {})[review.reviewer_id or 0] = values
+        final[review.conversation_id] = values
+    criteria: dict[str, None] = {}  # every criterion: the machine's order, then the reviews'
     automatic: dict[int, dict[str, float]] = {}
     for cid in by_conversation:
         auto = latest_evaluation(session, session.get(ConversationRecord, cid))
-        scores = auto.criterion_scores if auto is not None else []
-        automatic[cid] = {cs.criterion_id: _value(cs) for cs in scores}
-        criteria.update(dict.fromkeys(cs.criterion_id for cs in scores))
-    for review in reviews:
-        criteria.update(dict.fromkeys(cs.criterion_id for cs in review.criterion_scores))
+        automatic[cid] = {
+            cs.criterion_id: _value(cs) for cs in (auto.criterion_scores if auto else [])
+        }
+        criteria.update(dict.fromkeys(automatic[cid]))
+    criteria.update(reviewed)
     reviewers = sorted({r for per in by_conversation.values() for r in per})
     shared = [cid for cid, per in by_conversation.items() if len(per) >= 2]
     report = []
     for criterion in criteria:
-        finals = {
-            cid: next(
-                (_value(cs) for cs in final[cid].criterion_scores if cs.criterion_id == criterion),
-                NAN,
-            )
-            for cid in by_conversation
-        }
         pair = pair_agreement(
             [automatic[cid].get(criterion, NAN) for cid in by_conversation],
-            [finals[cid] for cid in by_conversation],
+            [final[cid].get(criterion, NAN) for cid in by_conversation],
         )
         table = [
             [by_conversation[cid].get(r, {}).get(criterion, NAN) for cid in shared]
