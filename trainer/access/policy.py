@@ -130,6 +130,11 @@ def can(actor: Actor, action: Action, subject: Subject | None = None) -> bool:
     return _within(actor, scope_of(actor, action), subject)
 
 
+def not_found(label: str) -> NotFoundError:
+    """The one refusal for something missing or not the actor's to see: the two read alike."""
+    return NotFoundError(f"no {label}", fix="check the id, or list what you can see")
+
+
 def authorize(actor: Actor, action: Action, subject: Subject | None = None) -> None:
     """Raise unless the actor may do the action: NotFoundError where existence is private,
     ForbiddenError otherwise, both naming what was refused."""
@@ -139,7 +144,7 @@ def authorize(actor: Actor, action: Action, subject: Subject | None = None) -> N
     # Whatever the role, a named conversation it may not see reads exactly like a missing one,
     # so no one can probe which ids exist.
     if action in PRIVATE_EXISTENCE and label is not None:
-        raise NotFoundError(f"no {label}", fix="check the id, or list what you can see")
+        raise not_found(label)
     what = f"{action.value} on {label}" if label else action.value
     raise ForbiddenError(
         f"a {actor.role} may not do {what}",

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize, can, visible_conversations
-from trainer.access.policy import conversation_subject
+from trainer.access.policy import conversation_subject, not_found
 from trainer.analytics.frames import evaluations_frame
 from trainer.analytics.scorecards import agent_scorecard
 from trainer.db.models import ConversationRecord
 from trainer.db.repository import find_conversation, latest_evaluation
-from trainer.errors import NotFoundError, without_paths
+from trainer.errors import without_paths
 from trainer.scoring.rubric import parse_rubric
 
 
@@ -30,22 +30,17 @@ def visible_conversation(
     not exist or is not theirs to see (the two are told apart by no one)."""
     record = find_conversation(session, external_id)
     if record is None:
-        # Word for word what the policy says for one the actor may not see.
-        raise NotFoundError(
-            f"no conversation {external_id!r}", fix="check the id, or list what you can see"
-        )
+        raise not_found(f"conversation {external_id!r}")
     subject = conversation_subject(record)
     if record.channel == "roleplay":
         # A role-play attempt is practice, not QA: its trainee opens it, and those who follow
         # the trainee's onboarding (their lead, HR, admins); QA reviewers do not.
         if not (can(actor, Action.PRACTISE, subject) or can(actor, Action.ONBOARDING, subject)):
-            raise NotFoundError(
-                f"no conversation {external_id!r}", fix="check the id, or list what you can see"
-            )
+            raise not_found(f"conversation {external_id!r}")
     else:
         authorize(actor, Action.VIEW_CONVERSATION, subject)
     if action is not Action.VIEW_CONVERSATION:
-        authorize(actor, action, conversation_subject(record))
+        authorize(actor, action, subject)
     return record
 
 
