@@ -87,6 +87,22 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+def check_files(paths, load, describe) -> None:
+    """Validate files one by one: `OK path (what describe(loaded) says)`, or the error naming
+    the file, the path inside it and the fix; exit 2 when any failed."""
+    failed = False
+    for path in paths:
+        try:
+            loaded = load(path)
+        except TrainerError as exc:
+            failed = True
+            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
+            continue
+        out.print(f"OK {path} ({describe(loaded)})", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(2)
+
+
 def _print_table(table: Table) -> None:
     # Piped output has no terminal width; rich would squeeze tables into 80 columns.
     console = out if out.is_terminal else Console(width=160)

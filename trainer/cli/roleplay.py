@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from trainer.cli.common import acting_actor, app, err, out, user_errors
+from trainer.cli.common import acting_actor, app, check_files, err, out, user_errors
 from trainer.errors import TrainerError
 
 scenario_app = typer.Typer(help="Check, list and show role-play scenarios.", no_args_is_help=True)
@@ -160,22 +160,14 @@ def scenario_check(
     """Validate scenario files: OK, or an error naming the file, the path inside it and the fix."""
     from trainer.roleplay.loader import load_scenario
 
-    failed = False
-    for path in files:
-        try:
-            scenario = load_scenario(path)
-        except TrainerError as exc:
-            failed = True
-            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
-            continue
-        out.print(
-            f"OK {path} ({scenario.id}@{scenario.version}: {len(scenario.requirements)} "
-            f"requirements, {len(scenario.facts)} facts, pass mark {scenario.scoring.pass_mark:g})",
-            highlight=False,
-            soft_wrap=True,
-        )
-    if failed:
-        raise typer.Exit(2)
+    check_files(
+        files,
+        load_scenario,
+        lambda scenario: (
+            f"{scenario.id}@{scenario.version}: {len(scenario.requirements)} requirements, "
+            f"{len(scenario.facts)} facts, pass mark {scenario.scoring.pass_mark:g}"
+        ),
+    )
 
 
 @scenario_app.command("list")

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from trainer.cli.common import app, err, out, user_errors
-from trainer.errors import TrainerError
+from trainer.cli.common import app, check_files, out, user_errors
 
 rubric_app = typer.Typer(help="Check and list rubrics.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
@@ -20,21 +19,13 @@ def rubric_check(files: Annotated[list[Path], typer.Argument(help="Rubric YAML f
     """Validate rubric files: OK, or an error naming the file, the path inside it and the fix."""
     from trainer.scoring.rubric import load_rubric
 
-    failed = False
-    for path in files:
-        try:
-            rubric = load_rubric(path)
-        except TrainerError as exc:
-            failed = True
-            err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
-            continue
-        out.print(
-            f"OK {path} ({rubric.ref}: {len(rubric.sections)} sections, "
-            f"{len(rubric.criteria())} criteria)",
-            highlight=False,
-        )
-    if failed:
-        raise typer.Exit(2)
+    check_files(
+        files,
+        load_rubric,
+        lambda rubric: (
+            f"{rubric.ref}: {len(rubric.sections)} sections, {len(rubric.criteria())} criteria"
+        ),
+    )
 
 
 @rubric_app.command("list")
