@@ -24,7 +24,7 @@ def count(session, model):
 
 def test_db_migrations_create_every_table_on_an_empty_database(db_url):
     engine = get_sessionmaker(db_url).kw["bind"]
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
     tables = set(inspect(engine).get_table_names())
     assert {
         "users",

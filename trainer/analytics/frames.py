@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from trainer.db.models import ConversationRecord, Evaluation, RubricRecord, User
+from trainer.db.repository import counts_toward_scores
 
 BASE_COLUMNS = [
     "conversation",
@@ -55,9 +56,7 @@ def evaluations_frame(
         .outerjoin(User, User.id == ConversationRecord.agent_id)
         .outerjoin(
             Evaluation,
-            (Evaluation.conversation_id == ConversationRecord.id)
-            # a human review counts once submitted (a draft is unfinished work)
-            & ((Evaluation.kind == "auto") | (Evaluation.status == "submitted")),
+            (Evaluation.conversation_id == ConversationRecord.id) & counts_toward_scores(),
         )
         .outerjoin(RubricRecord, RubricRecord.id == Evaluation.rubric_id)
     )

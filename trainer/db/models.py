@@ -24,7 +24,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("trainee", "agent", "reviewer", "lead", "hr", "admin")
 CONVERSATION_STATUSES = ("ingested", "processing", "scored", "failed")
-EVALUATION_KINDS = ("auto", "human")
+# "calibration": a reviewer's blind score in a calibration session; never counts anywhere else.
+EVALUATION_KINDS = ("auto", "human", "calibration")
 EVALUATION_STATUSES = ("completed", "needs_review", "failed", "draft", "submitted")
 SCORE_STATUSES = ("scored", "na", "unscored")
 
@@ -174,6 +175,9 @@ class ConversationRecord(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="ingested")
     status_reason: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Set when the agent asks for this conversation to be reviewed (an assignment rule may
+    # draw only flagged ones).
+    flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     agent: Mapped[User | None] = relationship()
     turns: Mapped[list[TurnRecord]] = relationship(
@@ -199,6 +203,11 @@ class TurnRecord(Base):
     start: Mapped[float | None] = mapped_column(Float)
     end: Mapped[float | None] = mapped_column(Float)
     words: Mapped[list[Any] | None] = mapped_column(JSON)  # [[word, start, end], ...] for calls
+    # A reviewer's correction keeps what the transcript said first.
+    original_text: Mapped[str | None] = mapped_column(Text)
+    original_speaker: Mapped[str | None] = mapped_column(String(20))
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     conversation: Mapped[ConversationRecord] = relationship(back_populates="turns")
 
 
@@ -238,6 +247,11 @@ class Evaluation(TimestampMixin, Base):
     # Human reviews: status "draft" or "submitted", the reviewer's overall comment.
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The agent saw a submitted review and accepted it (disputes are ReviewDispute rows).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    calibration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_sessions.id", ondelete="CASCADE"), index=True
+    )
 
     conversation: Mapped[ConversationRecord] = relationship(back_populates="evaluations")
     rubric: Mapped[RubricRecord] = relationship()
@@ -303,3 +317,117 @@ class RoleplayAttempt(TimestampMixin, Base):
 
     trainee: Mapped[User] = relationship()
     conversation: Mapped[ConversationRecord | None] = relationship()
+
+
+class ReviewDispute(TimestampMixin, Base):
+    """An agent's dispute of chosen criteria of a submitted review, and its resolution by a
+    different reviewer or a lead. `changes` records what an accepted dispute changed:
+    {criterion: {"from": value, "to": value}}."""
+
+    __tablename__ = "review_disputes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    criteria: Mapped[list[Any]] = mapped_column(default=list)
+    comment: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    resolver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    review: Mapped[Evaluation] = relationship()
+    agent: Mapped[User | None] = relationship(foreign_keys=[agent_id])
+    resolver: Mapped[User | None] = relationship(foreign_keys=[resolver_id])
+
+
+class AssignmentRule(TimestampMixin, Base):
+    """Who reviews whom: each period, `per_agent` eligible conversations of every agent in
+    `agent_ids` (or in team `team_id`) are drawn at random (seeded) and shared among
+    `reviewer_ids`. `filters` says which conversations are eligible."""
+
+    __tablename__ = "assignment_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    agent_ids: Mapped[list[Any]] = mapped_column(default=list)
+    reviewer_ids: Mapped[list[Any]] = mapped_column(default=list)
+    per_agent: Mapped[int] = mapped_column(Integer, default=5)
+    period: Mapped[str] = mapped_column(String(10), default="weekly")
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class ReviewAssignment(TimestampMixin, Base):
+    """One conversation a rule gave a reviewer to review in one period, with the seed that drew
+    it (for audit). Status: open, done, or replaced (with the reviewer's reason)."""
+
+    __tablename__ = "review_assignments"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "period_key", "conversation_id"),
+        Index("ix_review_assignments_reviewer_status", "reviewer_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("assignment_rules.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(20))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    seed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    replaced_reason: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    rule: Mapped[AssignmentRule] = relationship()
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+    agent: Mapped[User | None] = relationship(foreign_keys=[agent_id])
+    conversation: Mapped[ConversationRecord] = relationship()
+
+
+calibration_conversations = Table(
+    "calibration_conversations",
+    Base.metadata,
+    Column(
+        "session_id", ForeignKey("calibration_sessions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("conversation_id", ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+calibration_participants = Table(
+    "calibration_participants",
+    Base.metadata,
+    Column(
+        "session_id", ForeignKey("calibration_sessions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class CalibrationSession(TimestampMixin, Base):
+    """A lead's calibration session: invited reviewers score the same conversations blind; the
+    baseline reviewer's scores (the expert's) are what the others are measured against."""
+
+    __tablename__ = "calibration_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    baseline_reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="open")
+
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
+    baseline_reviewer: Mapped[User | None] = relationship(foreign_keys=[baseline_reviewer_id])
+    conversations: Mapped[list[ConversationRecord]] = relationship(
+        secondary=calibration_conversations, order_by="ConversationRecord.id"
+    )
+    participants: Mapped[list[User]] = relationship(
+        secondary=calibration_participants, order_by="User.name"
+    )

@@ -220,6 +220,14 @@ def save_evaluation(
     return evaluation
 
 
+def counts_toward_scores():
+    """The SQL condition for evaluations that count: automatic ones and submitted reviews (a
+    draft is unfinished work; a calibration score is practice between reviewers)."""
+    return (Evaluation.kind == "auto") | (
+        (Evaluation.kind == "human") & (Evaluation.status == "submitted")
+    )
+
+
 def latest_evaluation(session: Session, record: ConversationRecord) -> Evaluation | None:
     """The newest automatic evaluation of a conversation (human reviews are their own rows:
     `trainer.services.reviews`)."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from trainer.access import Action, Actor
 from trainer.db.models import ConversationRecord, CriterionScore, Evaluation
-from trainer.db.repository import latest_evaluation
+from trainer.db.repository import counts_toward_scores, latest_evaluation
 from trainer.errors import ReviewError
 from trainer.scoring.formula import compute
 from trainer.scoring.rubric import Rubric, parse_rubric
@@ -249,7 +249,7 @@ def final_evaluation(session: Session, record: ConversationRecord) -> Evaluation
         select(Evaluation)
         .where(
             Evaluation.conversation_id == record.id,
-            (Evaluation.kind == "auto") | (Evaluation.status == "submitted"),
+            counts_toward_scores(),
         )
         .order_by(
             (Evaluation.kind == "human").desc(),
