@@ -3,11 +3,13 @@
 from trainer.cli import (  # noqa: F401 - importing a group registers its commands
     api,
     conversations,
+    disputes,
     evaluation,
     reviews,
     roleplay,
     rubrics,
     system,
+    transcripts,
     users,
 )
 from trainer.cli.common import app

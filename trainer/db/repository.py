@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
 from trainer.conversation import Conversation, Evidence, Turn
 from trainer.db.models import (
@@ -178,6 +179,18 @@ def load_stored_rubric(record: RubricRecord) -> Rubric:
     return parse_rubric(record.definition, source=record.ref)
 
 
+def _forget_loaded(session: Session, evaluation_ids: list[int]) -> None:
+    """Drop already-loaded evaluations (and their loaded criterion scores) from the session before
+    a bulk delete, so rows that reuse their ids later are not mistaken for them."""
+    for evaluation_id in evaluation_ids:
+        loaded = session.identity_map.get(identity_key(Evaluation, evaluation_id))
+        if loaded is None:
+            continue
+        for score in loaded.__dict__.get("criterion_scores", []):
+            session.expunge(score)
+        session.expunge(loaded)
+
+
 def save_evaluation(
     session: Session, record: ConversationRecord, rubric_row: RubricRecord, result: EvaluationResult
 ) -> Evaluation:
@@ -185,13 +198,13 @@ def save_evaluation(
 
     Re-scoring is idempotent: one automatic evaluation per conversation and rubric version.
     """
-    session.execute(
-        delete(Evaluation).where(
-            Evaluation.conversation_id == record.id,
-            Evaluation.rubric_id == rubric_row.id,
-            Evaluation.kind == "auto",
-        )
+    replaced = (
+        Evaluation.conversation_id == record.id,
+        Evaluation.rubric_id == rubric_row.id,
+        Evaluation.kind == "auto",
     )
+    _forget_loaded(session, session.scalars(select(Evaluation.id).where(*replaced)).all())
+    session.execute(delete(Evaluation).where(*replaced))
     session.expire(record, ["evaluations"])
     evaluation = Evaluation(
         conversation_id=record.id,

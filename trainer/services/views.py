@@ -51,7 +51,9 @@ def conversation_view(session: Session, actor: Actor, external_id: str) -> dict:
     Evidence `turn` is the 0-based index into `turns`; `start`/`end` are character offsets in it.
     `final_score`/`final_sections` come from the newest submitted review, else the automatic one.
     """
-    from trainer.services.reviews import final_evaluation, reviews_of  # reviews builds on views
+    # reviews and disputes build on views
+    from trainer.services.disputes import with_responses
+    from trainer.services.reviews import final_evaluation, reviews_of
 
     record = visible_conversation(session, actor, external_id)
     evaluation = latest_evaluation(session, record)
@@ -92,14 +94,22 @@ def conversation_view(session: Session, actor: Actor, external_id: str) -> dict:
         "final_score": final.score if final else None,
         "final_sections": dict(final.sections or {}) if final else {},
         "final_kind": final.kind if final else None,
-        "reviews": reviews_of(session, actor, record),
+        "reviews": with_responses(session, actor, record, reviews_of(session, actor, record)),
         "turns": [_turn_view(t) for t in record.turns],
     }
 
 
 def _turn_view(turn) -> dict:
     """A stored turn; transcribed calls add their word timestamps as [word, start, end]."""
-    view = {"speaker": turn.speaker, "text": turn.text, "start": turn.start, "end": turn.end}
+    view = {
+        "speaker": turn.speaker,
+        "text": turn.text,
+        "start": turn.start,
+        "end": turn.end,
+        # what the transcript said before a reviewer corrected it (None: never corrected)
+        "original_text": turn.original_text,
+        "original_speaker": turn.original_speaker,
+    }
     if turn.words:
         view["words"] = [list(w) for w in turn.words]
     return view
