@@ -123,3 +123,17 @@ class ReviewError(TrainerError):
     """A human review that cannot be saved as given (unknown criterion, value, missing reason)."""
 
     code = "E930"
+
+
+class AssignmentError(TrainerError):
+    """An assignment rule, draw or replacement that cannot be done as asked (unknown reviewer,
+    bad filter, nothing left to draw)."""
+
+    code = "E960"
+
+
+class CalibrationError(ReviewError):
+    """A calibration session or blind score that cannot be stored as asked (no conversation,
+    a participant who may not take part, a session closed or a score already submitted)."""
+
+    code = "E950"

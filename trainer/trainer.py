@@ -15,8 +15,13 @@ from trainer.web.admin.staff_import import ImportState, import_page
 from trainer.web.admin.teams import AgentsState, TeamsState, agents_page, teams_page
 from trainer.web.admin.tokens import TokensState, tokens_page
 from trainer.web.admin.users import UsersState, users_page
+from trainer.web.agreement.page import agreement_page
+from trainer.web.agreement.state import AgreementState
 from trainer.web.auth.account import AccountState, account_page
 from trainer.web.auth.login import LoginState, login_page
+from trainer.web.calibration.page import calibration_page
+from trainer.web.calibration.session_page import calibration_session_page
+from trainer.web.calibration.state import CalibrationListState, CalibrationSessionState
 from trainer.web.components import page
 from trainer.web.conversations.page import conversations_page
 from trainer.web.conversations.review_page import review_page
@@ -28,6 +33,8 @@ from trainer.web.practice.attempt_page import practice_attempt_page
 from trainer.web.practice.attempt_state import PracticeAttemptState
 from trainer.web.practice.page import practice_page
 from trainer.web.practice.state import PracticeState
+from trainer.web.queue.page import queue_page
+from trainer.web.queue.state import QueueState
 from trainer.web.scorecards.page import scorecard_page
 from trainer.web.scorecards.state import ScorecardState
 from trainer.web.state import AppState
@@ -62,6 +69,20 @@ PAGES = [
     ),
     (review_page, routes.REVIEW, "Conversation review", signed_in(ReviewState.on_load)),
     (scorecard_page, routes.SCORECARD, "Scorecards", signed_in(ScorecardState.on_load)),
+    (queue_page, routes.QUEUE, "Review queue", signed_in(QueueState.on_load)),
+    (agreement_page, routes.AGREEMENT, "Agreement", signed_in(AgreementState.on_load)),
+    (
+        calibration_page,
+        routes.CALIBRATION,
+        "Calibration",
+        signed_in(CalibrationListState.on_load),
+    ),
+    (
+        calibration_session_page,
+        routes.CALIBRATION_SESSION,
+        "Calibration session",
+        signed_in(CalibrationSessionState.on_load),
+    ),
     (practice_page, routes.PRACTICE, "Practice", signed_in(PracticeState.on_load)),
     (
         practice_attempt_page,

@@ -83,6 +83,7 @@ USERS = [
     ("Laura Chen", "agent", ["Voice Support"]),
     ("Morgan Reyes", "lead", ["Tier 1 North"]),
     ("Jordan Kim", "reviewer", []),
+    ("Casey Wong", "reviewer", []),  # a second reviewer: answers disputes, calibrates
     ("Hana Ito", "hr", []),
     ("Alex Admin", "admin", []),
     ("Riley Park", "trainee", ["Tier 1 North"]),

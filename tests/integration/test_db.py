@@ -123,3 +123,18 @@ def test_db_committed_migrations_match_the_models(db_url):
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
+
+
+def test_db_review_workflow_migration_downgrades_and_upgrades_again(db_url):
+    from alembic import command
+
+    from trainer.db.migrate import alembic_config, upgrade
+
+    engine = get_sessionmaker(db_url).kw["bind"]
+    command.downgrade(alembic_config(engine), "0005")
+    assert current_revision(engine) == "0005"
+    assert "review_disputes" not in set(inspect(engine).get_table_names())
+    upgrade(engine)
+    assert current_revision(engine) == "0006"
+    kind = next(c for c in inspect(engine).get_columns("evaluations") if c["name"] == "kind")
+    assert kind["type"].length == 20  # room for "calibration"

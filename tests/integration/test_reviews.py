@@ -209,3 +209,21 @@ def test_reviews_cli_submits_as_the_reviewer_and_show_json_has_the_review(chat):
     changed = {c["id"]: c for c in view["reviews"][0]["criteria"] if c["reason"]}
     assert changed[cid]["value"] == 0.0 and changed[cid]["reason"] == "missing_evidence"
     assert set(view["final_sections"]) == set(view["sections"])
+
+
+def test_reviews_deciding_an_unscored_criterion_needs_no_reason(chat):
+    with session_scope() as session:
+        auto = session.scalar(select(Evaluation).where(Evaluation.kind == "auto"))
+        left = next(cs for cs in auto.criterion_scores if cs.status == "scored")
+        left.status, left.value = "unscored", None  # "a reviewer should decide"
+        changed = next(
+            cs for cs in auto.criterion_scores if cs.status == "scored" and cs is not left
+        )
+        rita = actor_of(session, "Rita Reviewer")
+        review = save_review(session, rita, chat, {left.criterion_id: {"value": 1.0}})
+        decided = {c["id"]: c for c in review["criteria"]}[left.criterion_id]
+        assert decided["value"] == 1.0 and decided["reason"] is None
+        assert review["reviewer_id"] == rita.id
+        # overriding a value the machine did give still needs a reason
+        with pytest.raises(ReviewError, match="needs a reason"):
+            save_review(session, rita, chat, {changed.criterion_id: {"value": 1.0 - changed.value}})

@@ -93,3 +93,33 @@ def test_services_demo_logins_printed_are_real_accounts_of_each_role(sqlite_url)
     for role, email in logins:
         with session_scope() as session:
             assert login(session, email, demo.DEMO_PASSWORD).actor.role == role
+
+
+def test_services_demo_reviews_give_agreement_figures_once(sqlite_url, monkeypatch):
+    from trainer.access import Actor
+    from trainer.db.models import Evaluation
+    from trainer.services.agreement import agreement_report
+
+    monkeypatch.setenv("TRAINER_DEMO_CALLS", "0")
+    first = demo.seed_demo()
+    assert first["reviews_submitted"] == len(demo.DEMO_REVIEWS)
+    with session_scope() as session:
+        report = agreement_report(session, Actor.local_admin())
+        reviews = session.scalars(select(Evaluation).where(Evaluation.kind == "human")).all()
+        assert {r.status for r in reviews} == {"submitted"}
+        assert {r.reviewer.name for r in reviews} == {"Jordan Kim", "Casey Nguyen"}
+        # some of the demo's overrides carry their reason codes
+        reasons = {cs.override_reason for r in reviews for cs in r.criterion_scores}
+        assert {"missing_evidence", "incorrect_score"} <= reasons
+    pairs = [r["auto_vs_human"] for r in report if r["auto_vs_human"]]
+    between = [r["between_reviewers"] for r in report if r["between_reviewers"]]
+    assert any(p["kappa"] is not None and p["exact"] < 1 for p in pairs)
+    assert any(b["alpha"] is not None and b["alpha"] < 1 for b in between)
+    assert all(b["n"] >= 2 for b in between)
+    # The demo's reviewer login is still Jordan Kim, with a second reviewer beside.
+    assert dict(demo.demo_logins())["reviewer"] == "jordan.kim@example.com"
+
+    assert demo.seed_demo()["reviews_submitted"] == 0  # again: nothing twice
+    with session_scope() as session:
+        count = len(session.scalars(select(Evaluation).where(Evaluation.kind == "human")).all())
+    assert count == len(demo.DEMO_REVIEWS)

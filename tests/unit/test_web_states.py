@@ -319,18 +319,19 @@ def test_web_state_a_bad_or_revoked_cookie_is_signed_out(seeded):
 
 
 @pytest.mark.parametrize(
-    ("who", "conversations", "scorecards", "admin", "audit"),
+    ("who", "conversations", "scorecards", "admin", "audit", "qa"),
     [
-        ("Riley Park", False, True, False, False),
-        ("Sam Lee", True, True, False, False),
-        ("Jordan Kim", True, True, False, False),
-        ("Morgan Reyes", True, True, False, False),
-        ("Hana Ito", False, True, True, False),
-        ("Ada Admin", True, True, True, True),
+        # qa: (queue, agreement, calibration)
+        ("Riley Park", False, True, False, False, (False, False, False)),
+        ("Sam Lee", True, True, False, False, (False, False, False)),
+        ("Jordan Kim", True, True, False, False, (True, True, True)),
+        ("Morgan Reyes", True, True, False, False, (True, True, True)),
+        ("Hana Ito", False, True, True, False, (False, True, False)),
+        ("Ada Admin", True, True, True, True, (True, True, True)),
     ],
 )
 def test_web_state_navigation_follows_the_role(
-    seeded, who, conversations, scorecards, admin, audit
+    seeded, who, conversations, scorecards, admin, audit, qa
 ):
     s = state(AppState, "/", who=who)
     assert s.check_login() is None
@@ -341,6 +342,7 @@ def test_web_state_navigation_follows_the_role(
         admin,
         audit,
     )
+    assert (s.nav_queue, s.nav_agreement, s.nav_calibration) == qa
     home = redirect_target(s.go_home())
     assert home == ("/conversations" if conversations else "/practice")
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.cors import CORSMiddleware
 
-from trainer.api import v1, web_login
+from trainer.api import reviews, v1, web_login
 from trainer.api.errors import install_error_handlers
 from trainer.api.limits import BodyLimitMiddleware
 from trainer.api.origins import allowed_origins
@@ -78,6 +78,7 @@ def create_api(*, standalone: bool = False) -> FastAPI:
         redoc_url=None,
     )
     app.include_router(v1.router)
+    app.include_router(reviews.router)
     app.include_router(web_login.router)
     install_error_handlers(app)
     _document_request_bodies(app)
@@ -86,7 +87,7 @@ def create_api(*, standalone: bool = False) -> FastAPI:
             CORSMiddleware,
             allow_origins=allowed_origins(),
             allow_credentials=True,
-            allow_methods=["GET", "POST", "HEAD"],
+            allow_methods=["GET", "POST", "PUT", "HEAD"],
             allow_headers=["Authorization", "Content-Type"],
         )
         app.add_middleware(SecurityHeaders)

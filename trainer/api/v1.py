@@ -126,7 +126,7 @@ WHEN = Query(
 )
 
 
-def _when(request: Request, name: str) -> datetime | None:
+def query_time(request: Request, name: str) -> datetime | None:
     """An ISO 8601 date-time from a query parameter (a bare number or an empty value is not a
     time); 422 else. Read raw: the framework would turn `?until=` into None."""
     value = request.query_params.get(name)
@@ -168,8 +168,8 @@ def conversations(
             channel=channel,
             min_score=min_score,
             max_score=max_score,
-            since=_when(request, "since"),
-            until=_when(request, "until"),
+            since=query_time(request, "since"),
+            until=query_time(request, "until"),
         ),
     )
     rows.sort(key=lambda r: (r.get("started_at") or "", r["conversation"]), reverse=True)

@@ -2,9 +2,11 @@
 
 from trainer.cli import (  # noqa: F401 - importing a group registers its commands
     api,
+    calibration,
     conversations,
     disputes,
     evaluation,
+    queue,
     reviews,
     roleplay,
     rubrics,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from trainer.cli.common import acting_actor, app, out, user_errors
+from trainer.cli.common import TextOrJson, acting_actor, app, err, out, user_errors
 from trainer.errors import ReviewError
 
 review_app = typer.Typer(help="Human reviews beside the automatic scores.", no_args_is_help=True)
@@ -53,6 +54,65 @@ def review_save(
     changed = {c["id"]: c["value"] for c in view["criteria"] if c["reason"]}
     if changed:
         out.print(json.dumps(changed), highlight=False)
+
+
+def line_ranges(lines: tuple[int, ...] | list[int]) -> str:
+    """Line numbers as short ranges: (2, 3, 4, 9) -> "2-4,9"."""
+    parts: list[str] = []
+    for n in sorted(set(lines)):
+        if parts and parts[-1].split("-")[-1] == str(n - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{n}"
+        else:
+            parts.append(str(n))
+    return ",".join(parts)
+
+
+@review_app.command("import")
+@user_errors
+def review_import(
+    csv_file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV: conversation_id, reviewer, criterion, score (0..1 or N/A), comment."
+        ),
+    ],
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+) -> None:
+    """Import past reviews (admins): one submitted review per conversation and reviewer;
+    unknown reviewers become deactivated reviewer accounts; importing again replaces changed
+    reviews and leaves unchanged ones. Refused lines are listed and the exit code is 1."""
+    from trainer.db.session import session_scope
+    from trainer.services.review_import import import_reviews
+
+    try:
+        data = csv_file.read_bytes()
+    except OSError as exc:
+        raise ReviewError(f"cannot read the file: {exc.strerror}", where=str(csv_file)) from None
+    with session_scope() as session:
+        summary = import_reviews(session, acting_actor(session), data, csv_file.name)
+    if format is TextOrJson.json:
+        print(json.dumps(summary.as_dict(), indent=2))
+    else:
+        counts = summary.counts()
+        out.print(
+            f"{csv_file.name}: {counts['rows']} rows; reviews stored {counts['stored']}, "
+            f"replaced {counts['replaced']}, unchanged {counts['unchanged']}; "
+            f"reviewer accounts created (deactivated) {counts['users_created']}; "
+            f"conversations refused {counts['conversations_refused']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for name in summary.users_created:
+            out.print(f"  new deactivated reviewer: {name}", highlight=False, markup=False)
+    for error in summary.errors:
+        err.print(
+            f"{csv_file.name}:{line_ranges(error.lines)}: {error.message}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    if summary.errors:
+        raise typer.Exit(1)
 
 
 class AgreementFormat(StrEnum):

@@ -237,7 +237,7 @@ class Evaluation(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="RESTRICT"))
-    kind: Mapped[str] = mapped_column(String(10), default="auto")
+    kind: Mapped[str] = mapped_column(String(20), default="auto")
     status: Mapped[str] = mapped_column(String(20), default="completed")
     status_reason: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)

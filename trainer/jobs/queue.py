@@ -7,9 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 DEFAULT_QUEUE_PATH = Path("var") / "queue.db"
+# The review queue's draw runs hourly (five past): each rule draws once per period anyway, so
+# the hour only bounds how late a new day's, week's or month's items appear.
+DRAW_SCHEDULE = crontab(minute="5")
+SCHEDULER_NAME = "assignment scheduler"
 
 
 def queue_url() -> str:
@@ -42,6 +46,7 @@ class Queue:
     huey: Huey
     score: object  # huey TaskWrapper: score(external_ids, rubric) -> summary dict
     transcribe: object  # huey TaskWrapper: transcribe(external_id, engine, model) -> status
+    draw: object = None  # huey periodic TaskWrapper: draw() -> the draw's summary
 
 
 def build_queue(url: str | None = None) -> Queue:
@@ -63,7 +68,18 @@ def build_queue(url: str | None = None) -> Queue:
 
         return transcribe_stored(external_id, engine=engine, model=model)
 
-    return Queue(huey, score, transcribe)
+    @huey.periodic_task(DRAW_SCHEDULE, name="trainer.draw_assignments")
+    def draw() -> dict:
+        """Draw the review assignments due now (`trainer queue run` does the same)."""
+        from trainer.access import Actor
+        from trainer.db.session import session_scope
+        from trainer.services.assignments import draw_due
+
+        # No person acts: the audit rows name the scheduler, with an admin's reach.
+        with session_scope() as session:
+            return draw_due(session, Actor(None, SCHEDULER_NAME, "admin"))
+
+    return Queue(huey, score, transcribe, draw)
 
 
 _default: Queue | None = None

@@ -1,5 +1,6 @@
 """Seed the demo data `make run` shows: the sample chats and calls, three teams and their people
-(accounts with the demo password), all scored.
+(accounts with the demo password), all scored, and a few submitted human reviews (two reviewers
+on the same chats, with overrides and reasons) so that `trainer agreement` has figures.
 
 The sample calls (`recordings/calls/*.stereo.opus`, plus one mono recording to show voice-based
 speaker attribution) are transcribed inline, a few seconds to half a minute each. Seeding again
@@ -16,10 +17,12 @@ from sqlalchemy import func, select
 
 from trainer.access import Actor
 from trainer.access.passwords import hash_password
-from trainer.db.models import ConversationRecord, Team, User
+from trainer.db.models import ConversationRecord, Evaluation, Team, User
+from trainer.db.repository import find_conversation, latest_evaluation
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
 from trainer.services.ingestion import ingest_paths
+from trainer.services.reviews import save_review
 from trainer.services.scoring import score_stored
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
@@ -42,6 +45,9 @@ TEAMS = {
 # (name, role, teams): the lead leads two teams; new hires practise role-plays.
 STAFF = [
     ("Morgan Reyes", "lead", ["Tier 1 North", "Voice Support"]),
+    # Two QA reviewers, so agreement between reviewers has something to measure (Jordan Kim,
+    # last, is the reviewer `demo_logins` prints).
+    ("Casey Nguyen", "reviewer", []),
     ("Jordan Kim", "reviewer", []),
     ("Hana Ito", "hr", []),
     ("Alex Admin", "admin", []),
@@ -138,9 +144,83 @@ def seed_calls(url: str | None = None, say: Callable[[str], None] = lambda _msg:
     return {"calls": len(ids), "transcribed": len(todo) - len(failed), "failed": failed}
 
 
+# (conversation, reviewer, {criterion: (value, reason)}, comment): the demo's submitted reviews,
+# in the order they are submitted (on a chat both reviewed, Casey's later review is the final
+# one). A value equal to the machine's is an accepted score (its reason is then dropped).
+DEMO_REVIEWS: list[tuple[str, str, dict[str, tuple[float, str]], str]] = [
+    ("c-001", "Jordan Kim", {"checks-understanding": (1.0, "missing_evidence")}, "Solid chat."),
+    ("c-002", "Jordan Kim", {}, "Agree with the automatic scores."),
+    (
+        "c-003",
+        "Jordan Kim",
+        {"no-jargon": (1.0, "incorrect_score"), "states-next-steps": (1.0, "missing_evidence")},
+        "The return steps were clear to me.",
+    ),
+    (
+        "c-004",
+        "Jordan Kim",
+        {"acknowledges-feelings": (1.0, "missing_evidence"), "apologises": (1.0, "wrong_evidence")},
+        "Empathy was there, in other words than the detector knows.",
+    ),
+    ("c-005", "Jordan Kim", {}, "Coaching needed: see the empathy section."),
+    ("c-006", "Jordan Kim", {"closing": (0.0, "incorrect_score")}, "No real closing."),
+    ("c-007", "Jordan Kim", {"recap": (1.0, "missing_evidence")}, "Recap at the end."),
+    ("c-008", "Jordan Kim", {"states-next-steps": (1.0, "missing_evidence")}, ""),
+    ("c-001", "Casey Nguyen", {}, "Fine as scored."),
+    ("c-002", "Casey Nguyen", {"recap": (1.0, "incorrect_score")}, "There is a short recap."),
+    (
+        "c-003",
+        "Casey Nguyen",
+        {"no-jargon": (1.0, "incorrect_score"), "states-next-steps": (0.5, "incorrect_score")},
+        "Next steps only half stated.",
+    ),
+    (
+        "c-004",
+        "Casey Nguyen",
+        {"acknowledges-feelings": (1.0, "missing_evidence")},
+        "The agent acknowledged the frustration.",
+    ),
+    ("c-005", "Casey Nguyen", {"few-fillers": (0.0, "incorrect_score")}, "Full of fillers."),
+    ("c-006", "Casey Nguyen", {"closing": (0.0, "incorrect_score")}, "Ends abruptly."),
+]
+
+
+def seed_reviews(url: str | None = None) -> int:
+    """Submit the demo's human reviews (DEMO_REVIEWS) that are not there yet, as their reviewers
+    (audited like any review); how many were submitted. A chat missing from the database, or
+    not scored, is left out."""
+    submitted = 0
+    for external_id, reviewer, changes, comment in DEMO_REVIEWS:
+        with session_scope(url) as session:
+            record = find_conversation(session, external_id)
+            user = session.scalar(select(User).where(User.name == reviewer))
+            auto = latest_evaluation(session, record) if record is not None else None
+            if auto is None or user is None:
+                continue
+            done = session.scalar(
+                select(func.count(Evaluation.id)).where(
+                    Evaluation.conversation_id == record.id,
+                    Evaluation.kind == "human",
+                    Evaluation.reviewer_id == user.id,
+                )
+            )
+            if done:
+                continue
+            machine = {cs.criterion_id: cs.value for cs in auto.criterion_scores}
+            judgements = {
+                cid: {"value": value, "reason": reason if value != machine.get(cid) else None}
+                for cid, (value, reason) in changes.items()
+            }
+            save_review(
+                session, Actor.of(user), external_id, judgements, comment=comment, submit=True
+            )
+            submitted += 1
+    return submitted
+
+
 def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
     """Ingest recordings/ (chats, and calls unless TRAINER_DEMO_CALLS=0), create teams and staff,
-    and score everything that has a transcript (idempotent)."""
+    score everything that has a transcript, and submit the demo reviews (idempotent)."""
     say = progress or (lambda _msg: None)
     accounts_created = seed_people(url)
     say(f"ingesting {RECORDINGS / 'chats'}")
@@ -165,6 +245,8 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
         scored = score_stored(session, ready)
         conversations = session.scalar(select(func.count(ConversationRecord.id)))
         agents = session.scalar(select(func.count(User.id)).where(User.role == "agent"))
+    say("submitting the demo reviewers' reviews")
+    reviews = seed_reviews(url)
     return {
         "conversations": conversations,
         "scored": len(scored.scored),
@@ -173,4 +255,5 @@ def seed_demo(url: str | None = None, progress: Callable[[str], None] | None = N
         "transcribed": calls["transcribed"],
         "calls_failed": len(calls["failed"]),
         "accounts_created": accounts_created,
+        "reviews_submitted": reviews,
     }

@@ -20,7 +20,8 @@ from trainer.db.models import ConversationRecord, CriterionScore, Evaluation
 from trainer.db.repository import counts_toward_scores, latest_evaluation
 from trainer.errors import ReviewError
 from trainer.scoring.formula import compute
-from trainer.scoring.rubric import Rubric, parse_rubric
+from trainer.scoring.rubric import Criterion, Rubric, parse_rubric
+from trainer.services.assignments import complete_assignments
 from trainer.services.audit import record_event
 from trainer.services.views import visible_conversation
 
@@ -82,20 +83,31 @@ def _mine(session: Session, record: ConversationRecord, actor: Actor, rubric_id:
     )
 
 
+def check_judgements(
+    rubric: Rubric, judgements: dict[str, Judgement], ref: str
+) -> dict[str, Criterion]:
+    """The rubric's criteria by id, once every judgement names one of them (`ref` names the
+    rubric in the message) and gives N/A only where its criterion allows it; ReviewError
+    naming the criterion otherwise. Reviews and calibration scores share these rules."""
+    known = {criterion.id: criterion for _, criterion in rubric.criteria()}
+    for criterion_id, judgement in judgements.items():
+        if criterion_id not in known:
+            raise ReviewError(
+                f"no criterion {criterion_id!r} in {ref}", fix=f"use one of {', '.join(known)}"
+            )
+        if judgement.na and not known[criterion_id].na_allowed:
+            raise ReviewError("N/A is not allowed here", where=criterion_id, fix="give a value")
+    return known
+
+
 def _values(
     rubric: Rubric, auto: Evaluation, judgements: dict[str, Judgement]
 ) -> dict[str, tuple[float | None, bool, Judgement | None]]:
     """Each criterion's (value, N/A, judgement): the reviewer's where given, else accepted."""
-    known = {criterion.id: criterion for _, criterion in rubric.criteria()}
-    for criterion_id in judgements:
-        if criterion_id not in known:
-            raise ReviewError(
-                f"no criterion {criterion_id!r} in {auto.rubric.ref}",
-                fix=f"use one of {', '.join(known)}",
-            )
+    known = check_judgements(rubric, judgements, auto.rubric.ref)
     automatic = {cs.criterion_id: cs for cs in auto.criterion_scores}
     values = {}
-    for criterion_id, criterion in known.items():
+    for criterion_id in known:
         machine = automatic.get(criterion_id)
         machine_value = machine.value if machine is not None else None
         machine_na = machine is not None and machine.status == "na"
@@ -103,10 +115,10 @@ def _values(
         if judgement is None:
             values[criterion_id] = (machine_value, machine_na, None)
             continue
-        if judgement.na and not criterion.na_allowed:
-            raise ReviewError("N/A is not allowed here", where=criterion_id, fix="give a value")
-        changed = (judgement.na != machine_na) or (
-            not judgement.na and judgement.value != machine_value
+        # Deciding what the machine left unscored is not overriding it: no reason is asked.
+        unscored = machine is None or (machine_value is None and not machine_na)
+        changed = not unscored and (
+            (judgement.na != machine_na) or (not judgement.na and judgement.value != machine_value)
         )
         if changed and judgement.reason not in REASONS:
             raise ReviewError(
@@ -179,6 +191,8 @@ def save_review(
     review.comment = comment.strip() or None
     review.submitted_at = datetime.now(UTC) if submit else None
     session.flush()
+    if submit:  # the reviewer's open queue item of this conversation is done
+        complete_assignments(session, actor.id, record.id)
     after = review_view(review)
     record_event(
         session,
@@ -207,6 +221,7 @@ def review_view(review: Evaluation) -> dict:
     return {
         "id": review.id,
         "reviewer": review.reviewer.name if review.reviewer else None,
+        "reviewer_id": review.reviewer_id,
         "status": review.status,
         "score": review.score,
         "sections": dict(review.sections or {}),
@@ -259,3 +274,23 @@ def final_evaluation(session: Session, record: ConversationRecord) -> Evaluation
         )
         .limit(1)
     )
+
+
+def review_context(session: Session, actor: Actor, external_id: str) -> dict:
+    """What the review page needs beside `conversation_view`: the definition of the rubric
+    that scored the conversation (scales, N/A, auto-fail; None before scoring), and whether
+    the actor may review it and correct its transcript (the policy's answers)."""
+    from trainer.access import can
+    from trainer.access.policy import conversation_subject
+
+    record = visible_conversation(session, actor, external_id)
+    auto = latest_evaluation(session, record)
+    subject = conversation_subject(record)
+    return {
+        "rubric": dict(auto.rubric.definition) if auto is not None else None,
+        "can_review": actor.id is not None
+        and record.channel != "roleplay"
+        and can(actor, Action.REVIEW_SCORE, subject),
+        "can_correct": record.channel != "roleplay"
+        and can(actor, Action.CORRECT_TRANSCRIPT, subject),
+    }

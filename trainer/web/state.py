@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from trainer.access import Action, Actor, can
+from trainer.access import Action, Actor, can, scope_of
+from trainer.access.policy import Scope
 from trainer.api.identity import SESSION_COOKIE
 from trainer.api.web_login import safe_next
 from trainer.db.session import session_scope
@@ -82,6 +83,9 @@ class AppState(rx.State):
     nav_scorecards: bool = False
     nav_admin: bool = False
     nav_audit: bool = False
+    nav_queue: bool = False
+    nav_agreement: bool = False
+    nav_calibration: bool = False
     is_admin: bool = False
 
     def session_token(self) -> str | None:
@@ -123,6 +127,7 @@ class AppState(rx.State):
         self.signed_in = False
         self.user_name = self.user_email = self.user_role = self.role_label = ""
         self.nav_conversations = self.nav_scorecards = self.nav_admin = self.nav_audit = False
+        self.nav_queue = self.nav_agreement = self.nav_calibration = False
         self.is_admin = False
 
     def _show_user(self, actor: Actor) -> None:
@@ -133,6 +138,12 @@ class AppState(rx.State):
         self.nav_scorecards = can(actor, Action.VIEW_SCORECARDS)
         self.nav_admin = can(actor, Action.ADMINISTER) or can(actor, Action.ADD_USERS)
         self.nav_audit = can(actor, Action.VIEW_AUDIT)
+        self.nav_queue = can(actor, Action.REVIEW_SCORE)
+        # agreement is about other people's scores: roles whose scorecards reach beyond their own
+        self.nav_agreement = scope_of(actor, Action.VIEW_SCORECARDS) in (Scope.TEAM, Scope.ALL)
+        self.nav_calibration = can(actor, Action.RUN_CALIBRATION) or can(
+            actor, Action.JOIN_CALIBRATION
+        )
         self.is_admin = can(actor, Action.ADMINISTER)
 
     @rx.event

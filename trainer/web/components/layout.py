@@ -13,6 +13,9 @@ from trainer.web.state import AppState
 NAV = (
     ("Conversations", routes.CONVERSATIONS, "messages-square", "nav_conversations"),
     ("Scorecards", routes.SCORECARD, "bar-chart-3", "nav_scorecards"),
+    ("Queue", routes.QUEUE, "list-checks", "nav_queue"),
+    ("Agreement", routes.AGREEMENT, "scale", "nav_agreement"),
+    ("Calibration", routes.CALIBRATION, "crosshair", "nav_calibration"),
     ("Practice", routes.PRACTICE, "graduation-cap", None),
     ("Admin", routes.ADMIN_USERS, "users", "nav_admin"),
     ("Audit", routes.ADMIN_AUDIT, "scroll-text", "nav_audit"),

@@ -8,17 +8,37 @@ from trainer.web import formatting as fmt
 from trainer.web import routes
 from trainer.web.components import score_badge, status_badge, testid
 from trainer.web.conversations import viewmodels as cvm
+from trainer.web.conversations.review_form import criterion_controls, legend
 from trainer.web.conversations.review_state import ReviewState
 
 
 def _criterion(criterion: rx.Var[cvm.CriterionView]) -> rx.Component:
     s = ReviewState
     selected = s.selected == criterion.id
+    current = s.can_review & (s.current == criterion.id)
     has_evidence = criterion.evidence_count > 0
     return rx.box(
         rx.hstack(
-            score_badge(
-                criterion.score.text, criterion.score.tone, custom_attrs=testid("criterion-score")
+            rx.vstack(
+                score_badge(
+                    criterion.score.text,
+                    criterion.score.tone,
+                    custom_attrs=testid("criterion-score"),
+                    title="Automatic value",
+                ),
+                rx.cond(
+                    criterion.final != "",
+                    rx.badge(
+                        criterion.final,
+                        color_scheme="indigo",
+                        variant="surface",
+                        radius="full",
+                        title="The submitted review's value (it counts)",
+                        custom_attrs=testid("criterion-final"),
+                    ),
+                ),
+                spacing="1",
+                align="center",
             ),
             rx.vstack(
                 rx.text(
@@ -32,6 +52,31 @@ def _criterion(criterion: rx.Var[cvm.CriterionView]) -> rx.Component:
                     size="1",
                     color_scheme="gray",
                     custom_attrs=testid("criterion-explanation"),
+                ),
+                rx.cond(
+                    criterion.na_note != "",
+                    rx.text(
+                        criterion.na_note,
+                        size="1",
+                        color_scheme="gray",
+                        font_style="italic",
+                        custom_attrs=testid("criterion-na-reason"),
+                    ),
+                ),
+                rx.cond(
+                    criterion.auto_fail != "",
+                    rx.badge(
+                        rx.icon("octagon-alert", size=11),
+                        rx.cond(
+                            criterion.auto_fail == "section",
+                            "Auto-fail: a 0 fails the section",
+                            "Auto-fail: a 0 fails the evaluation",
+                        ),
+                        color_scheme="tomato",
+                        variant="soft",
+                        size="1",
+                        custom_attrs=testid("criterion-auto-fail"),
+                    ),
                 ),
                 rx.cond(
                     has_evidence,
@@ -49,11 +94,14 @@ def _criterion(criterion: rx.Var[cvm.CriterionView]) -> rx.Component:
                         color=rx.color("accent", 11),
                     ),
                 ),
+                rx.cond(s.can_review, criterion_controls(criterion)),
                 spacing="1",
                 align="start",
+                width="100%",
             ),
             spacing="3",
             align="start",
+            width="100%",
         ),
         id=f"criterion-{criterion.id}",
         width="100%",
@@ -62,7 +110,9 @@ def _criterion(criterion: rx.Var[cvm.CriterionView]) -> rx.Component:
         padding="0.6rem 0.75rem",
         border_radius="8px",
         border=rx.cond(
-            selected, f"2px solid {rx.color('accent', 9)}", f"1px solid {rx.color('gray', 4)}"
+            selected | current,
+            f"2px solid {rx.color('accent', 9)}",
+            f"1px solid {rx.color('gray', 4)}",
         ),
         background_color=rx.cond(selected, rx.color("accent", 2), rx.color("gray", 1)),
         _hover={"background_color": rx.color("accent", 2)},
@@ -74,6 +124,7 @@ def _criterion(criterion: rx.Var[cvm.CriterionView]) -> rx.Component:
             "data-criterion": criterion.id,
             "data-selected": rx.cond(selected, "true", "false"),
             "data-evidence": criterion.evidence_count,
+            "data-current": rx.cond(current, "true", "false"),
         },
     )
 
@@ -85,6 +136,17 @@ def _group(group: rx.Var[cvm.SectionGroup]) -> rx.Component:
             score_badge(group.score.text, group.score.tone),
             align="center",
             spacing="2",
+        ),
+        rx.cond(
+            group.auto_fail_note != "",
+            rx.callout(
+                group.auto_fail_note,
+                icon="octagon-alert",
+                color_scheme="tomato",
+                size="1",
+                width="100%",
+                custom_attrs={"data-testid": "section-auto-fail", "data-section": group.id},
+            ),
         ),
         rx.foreach(group.criteria, _criterion),
         spacing="2",
@@ -101,6 +163,7 @@ def criteria_panel() -> rx.Component:
             size="1",
             color_scheme="gray",
         ),
+        rx.cond(ReviewState.can_review & (ReviewState.groups.length() > 0), legend()),
         rx.foreach(ReviewState.groups, _group),
         rx.cond(
             ReviewState.groups.length() == 0,
@@ -196,15 +259,53 @@ def header() -> rx.Component:
             ),
             rx.spacer(),
             rx.vstack(
-                rx.text("Overall", size="1", color_scheme="gray"),
+                rx.text("Automatic", size="1", color_scheme="gray"),
                 score_badge(
                     s.score.text, s.score.tone, size="3", custom_attrs=testid("review-score")
                 ),
                 align="center",
                 spacing="1",
             ),
+            rx.vstack(
+                rx.text("Final", size="1", color_scheme="gray"),
+                score_badge(
+                    s.final_score.text,
+                    s.final_score.tone,
+                    size="3",
+                    custom_attrs={
+                        "data-testid": "final-score",
+                        "data-kind": rx.cond(s.human_final, "human", "auto"),
+                    },
+                ),
+                rx.text(
+                    s.final_label, size="1", color_scheme="gray", custom_attrs=testid("final-kind")
+                ),
+                align="center",
+                spacing="1",
+                max_width="12rem",
+            ),
             gap="1rem",
             width="100%",
+        ),
+        rx.cond(
+            s.overall_note != "",
+            rx.callout(
+                s.overall_note,
+                icon="octagon-alert",
+                color_scheme="tomato",
+                margin_top="0.75rem",
+                custom_attrs=testid("overall-auto-fail"),
+            ),
+        ),
+        rx.cond(
+            s.human_final & (s.final_note != ""),
+            rx.callout(
+                s.final_note,
+                icon="octagon-alert",
+                color_scheme="tomato",
+                margin_top="0.75rem",
+                custom_attrs=testid("final-auto-fail"),
+            ),
         ),
         rx.cond(
             s.status_reason != "",

@@ -1,5 +1,7 @@
 """A conversation's review: the state behind `/conversations/<id>` (load, poll a call being
-transcribed, select a criterion's evidence, play from a turn, swap speakers)."""
+transcribed, select a criterion's evidence, play from a turn, swap speakers). The review form,
+the disputes and transcript corrections are mixins beside it (review_form_state.py,
+dispute_state.py, correction_state.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,21 @@ from trainer.access import Action, Actor, can
 from trainer.db.session import session_scope
 from trainer.errors import NotFoundError
 from trainer.services.calls import swap_roles
-from trainer.services.views import call_details, conversation_statuses, conversation_view
+from trainer.services.reviews import review_context
+from trainer.services.views import (
+    call_details,
+    conversation_statuses,
+    conversation_view,
+)
 from trainer.web import formatting as fmt
 from trainer.web.components import transcript_model as tm
 from trainer.web.conversations import call_viewmodels as callvm
+from trainer.web.conversations import review_history as rh
+from trainer.web.conversations import review_model as rm
 from trainer.web.conversations import viewmodels as cvm
+from trainer.web.conversations.correction_state import CorrectionMixin
+from trainer.web.conversations.dispute_state import DisputeMixin
+from trainer.web.conversations.review_form_state import ReviewFormMixin
 from trainer.web.state import AppState, user_message
 
 AUDIO_ID = "call-audio"
@@ -33,7 +45,7 @@ def seek_script(seconds: float, audio_id: str = AUDIO_ID) -> str:
     )
 
 
-class ReviewState(AppState):
+class ReviewState(ReviewFormMixin, DisputeMixin, CorrectionMixin, AppState):
     """One conversation's review. The service's dict stays on the backend (`_view`); what the
     signed-in user may not see does not exist for them ("not found")."""
 
@@ -61,6 +73,11 @@ class ReviewState(AppState):
     audio_src: str = ""
     swapping: bool = False
     can_swap: bool = False
+    final_score: fmt.ScoreCell = fmt.ScoreCell()
+    final_label: str = ""
+    human_final: bool = False
+    overall_note: str = ""  # why the automatic overall score is 0 (an evaluation auto-fail)
+    final_note: str = ""  # the same for the final (human) score
     _view: dict = {}
     _checks: dict = {}
     _polling: bool = False
@@ -91,10 +108,17 @@ class ReviewState(AppState):
         self.is_call, self.call, self.audio_src = False, callvm.CallView(), ""
         self.progress = fmt.StatusView()
         self.can_swap = can(actor, Action.CORRECT_TRANSCRIPT)
+        self.can_review = self.can_correct = False
+        self.reviews, self.turn_notes, self.form_error, self.form_notice = [], [], "", ""
+        self.dispute_notice, self.editing = "", -1
+        self._reset_disputes()
         try:
             with session_scope() as session:
                 view = conversation_view(session, actor, external_id)
                 details = call_details(session, actor, external_id)
+                context = review_context(session, actor, external_id)
+            definition, reviewable = context["rubric"], context["can_review"]
+            self.can_correct = context["can_correct"]
         except NotFoundError:
             self.loaded = True
             return
@@ -111,8 +135,15 @@ class ReviewState(AppState):
         self.status_reason = view.get("status_reason") or ""
         self.rubric = view.get("rubric") or ""
         self.score = fmt.score_cell(view.get("score"), "score", "Overall")
-        self.groups = cvm.section_groups(view)
+        info = rm.rubric_info(definition)
+        final, final_values = rm.final_values(view)
+        self.groups = cvm.section_groups(view, info, final_values)
         self.sections = [g.score for g in self.groups]
+        self._show_final(view, info, final)
+        titles = {c["id"]: c.get("title") or c["id"] for c in view.get("criteria") or []}
+        self.reviews = rh.review_cards(view, info, titles)
+        self.turn_notes = rm.turn_notes(view)
+        self._fill_form(view, actor, reviewable)
         self._checks = dict((details or {}).get("speaker_checks") or {})
         self.turns = tm.turn_views(view, checks=self._checks)
         self.progress = fmt.status_view(
@@ -125,6 +156,22 @@ class ReviewState(AppState):
             self.is_call = True
             self.call = callvm.call_view(details)
             self.audio_src = callvm.audio_path(external_id) if self.call.has_audio else ""
+
+    def _show_final(self, view: dict, info: dict, final: dict | None) -> None:
+        """The final score beside the automatic one, and why either is 0 by an auto-fail."""
+        automatic = {c["id"]: None if c.get("na") else c.get("value") for c in view["criteria"]}
+        _, self.overall_note = rm.auto_fail_notes(info, automatic)
+        self.final_score = fmt.score_cell(view.get("final_score"), "final", "Final")
+        self.human_final = final is not None
+        self.final_note = ""
+        if final is None:
+            self.final_label = "Automatic (no submitted review yet)"
+            return
+        self.final_label = f"Human review by {final.get('reviewer') or fmt.MISSING}"
+        values = {
+            c["id"]: None if c.get("na") else c.get("value") for c in final.get("criteria") or []
+        }
+        _, self.final_note = rm.auto_fail_notes(info, values)
 
     def _poll_once(self) -> bool:
         """Re-read the status of the call on the page; True while it is still pending. When it
@@ -215,6 +262,7 @@ class ReviewState(AppState):
         if criterion is None:
             return self.clear_selection()
         self.selected, self.selected_title = criterion_id, criterion.get("title") or criterion_id
+        self.current = criterion_id  # the keyboard scores the criterion looked at
         self.turns = tm.turn_views(self._view, criterion_id, self._checks)
         self.highlighted = tm.evidence_quotes(self._view, criterion_id)
         first = next((t.index for t in self.turns if t.highlighted), None)

@@ -5,6 +5,13 @@ from __future__ import annotations
 import dataclasses
 from urllib.parse import quote, urlencode
 
+from trainer.web.conversations.review_model import (
+    CriterionInfo,
+    Level,
+    auto_fail_notes,
+    automatic_choice,
+    levels,
+)
 from trainer.web.formatting import (
     MISSING,
     ScoreCell,
@@ -50,6 +57,15 @@ class CriterionView:
     score: ScoreCell = dataclasses.field(default_factory=ScoreCell)
     evidence_count: int = 0
     detector: str = ""
+    # The review form: the scale's buttons, whether N/A may be chosen, the machine's choice
+    # ("na", a value, or "" when unscored) and why an N/A criterion did not apply.
+    levels: list[Level] = dataclasses.field(default_factory=list)
+    na_allowed: bool = True
+    auto_fail: str = ""
+    automatic: str = ""
+    na_note: str = ""
+    # The final review's value where a submitted human review decides the score ("" if none).
+    final: str = ""
 
 
 @dataclasses.dataclass
@@ -60,6 +76,7 @@ class SectionGroup:
     title: str = ""
     score: ScoreCell = dataclasses.field(default_factory=ScoreCell)
     criteria: list[CriterionView] = dataclasses.field(default_factory=list)
+    auto_fail_note: str = ""  # which auto-fail criterion zeroed the section ("" if none did)
 
 
 def review_href(external_id: str) -> str:
@@ -105,10 +122,27 @@ def conversation_rows(
     ]
 
 
-def section_groups(view: dict) -> list[SectionGroup]:
-    """A review's criteria grouped by section, sections in reading order."""
+def _na_note(criterion: dict) -> str:
+    if not (criterion.get("na") or criterion.get("status") == "na"):
+        return ""
+    why = (criterion.get("explanation") or "").strip()
+    return f"Not applicable: {why}" if why else "Not applicable to this conversation."
+
+
+def section_groups(
+    view: dict,
+    info: dict[str, CriterionInfo] | None = None,
+    final: dict[str, str] | None = None,
+) -> list[SectionGroup]:
+    """A review's criteria grouped by section, sections in reading order; with the rubric's
+    `info` each criterion gets its scale buttons, and each section zeroed by an auto-fail
+    criterion says which. `final` is the deciding human review's value per criterion."""
+    info, final = info or {}, final or {}
     by_section: dict[str, list[CriterionView]] = {}
+    values: dict[str, float | None] = {}
     for c in view.get("criteria", []):
+        values[c["id"]] = None if c.get("na") else c.get("value")
+        known = info.get(c["id"])
         by_section.setdefault(c["section"], []).append(
             CriterionView(
                 id=c["id"],
@@ -119,15 +153,23 @@ def section_groups(view: dict) -> list[SectionGroup]:
                 score=criterion_cell(c),
                 evidence_count=len(c.get("evidence") or []),
                 detector=c.get("detector") or "",
+                levels=levels(known, None if c.get("na") else c.get("value")),
+                na_allowed=known.na_allowed if known else False,
+                auto_fail=(known.auto_fail or "") if known else "",
+                automatic=automatic_choice(c),
+                na_note=_na_note(c),
+                final=final.get(c["id"], ""),
             )
         )
     sections = view.get("sections") or {}
+    notes, _ = auto_fail_notes(info, values)
     return [
         SectionGroup(
             id=s,
             title=section_title(s),
             score=score_cell(sections.get(s), s, section_title(s)),
             criteria=by_section.get(s, []),
+            auto_fail_note=notes.get(s, ""),
         )
         for s in order_sections(set(by_section) | set(sections))
     ]

@@ -62,6 +62,10 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("session_id", column, name=op.f(f"pk_{name}")),
         )
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
+        # "calibration" is longer than the 10 characters that held "auto" and "human"
+        batch_op.alter_column(
+            "kind", existing_type=sa.String(length=10), type_=sa.String(length=20)
+        )
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True)))
         batch_op.add_column(sa.Column("calibration_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_evaluations_calibration_id"), ["calibration_id"])
@@ -160,7 +164,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the workflow tables and columns."""
+    """Drop the workflow tables and columns (calibration scores go with their sessions)."""
+    op.execute("DELETE FROM evaluations WHERE kind = 'calibration'")
     op.drop_table("review_assignments")
     op.drop_table("assignment_rules")
     op.drop_table("review_disputes")
@@ -177,6 +182,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_evaluations_calibration_id")
         batch_op.drop_column("calibration_id")
         batch_op.drop_column("acknowledged_at")
+        batch_op.alter_column(
+            "kind", existing_type=sa.String(length=20), type_=sa.String(length=10)
+        )
     op.drop_table("calibration_participants")
     op.drop_table("calibration_conversations")
     op.drop_table("calibration_sessions")

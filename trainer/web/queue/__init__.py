@@ -1,0 +1,1 @@
+"""`/queue`: a reviewer's review queue (assignments, progress toward the goal, overdue items)."""
