@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -178,6 +179,11 @@ class ConversationRecord(TimestampMixin, Base):
     # Set when the agent asks for this conversation to be reviewed (an assignment rule may
     # draw only flagged ones).
     flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who the customer is for repeat-contact FCR: the source's customer id or email when it
+    # gives one, else None (the customer's name stands in).
+    customer_ref: Mapped[str | None] = mapped_column(String(320), index=True)
+    # Why the customer got in touch, from the organisation's own classifier (None: unknown).
+    contact_reason: Mapped[str | None] = mapped_column(String(120))
 
     agent: Mapped[User | None] = relationship()
     turns: Mapped[list[TurnRecord]] = relationship(
@@ -431,3 +437,112 @@ class CalibrationSession(TimestampMixin, Base):
     participants: Mapped[list[User]] = relationship(
         secondary=calibration_participants, order_by="User.name"
     )
+
+
+class FollowUpPromise(TimestampMixin, Base):
+    """A follow-up an agent promised with a time frame ("I'll call you back by Friday"), due at
+    `due_at` (resolved against the conversation's start). `kept_conversation_id` is the agent's
+    later contact with the customer before the due date, once found."""
+
+    __tablename__ = "follow_up_promises"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    turn: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kept_conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+
+    conversation: Mapped[ConversationRecord] = relationship(foreign_keys=[conversation_id])
+    agent: Mapped[User | None] = relationship()
+
+
+class CoachingSession(TimestampMixin, Base):
+    """A lead's coaching of one agent: linked conversations, notes the agent sees and private
+    notes, a criterion to work on, an assigned practice scenario, a follow-up date."""
+
+    __tablename__ = "coaching_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    criterion_id: Mapped[str | None] = mapped_column(String(120))
+    conversation_ids: Mapped[list[Any]] = mapped_column(default=list)  # external ids
+    shared_notes: Mapped[str | None] = mapped_column(Text)
+    private_notes: Mapped[str | None] = mapped_column(Text)
+    scenario_id: Mapped[str | None] = mapped_column(String(120))
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+
+    agent: Mapped[User] = relationship(foreign_keys=[agent_id])
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    actions: Mapped[list[CoachingAction]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="CoachingAction.id"
+    )
+
+
+class CoachingAction(TimestampMixin, Base):
+    """An action item of a coaching session, with a due date and completion."""
+
+    __tablename__ = "coaching_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_sessions.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    session: Mapped[CoachingSession] = relationship(back_populates="actions")
+
+
+class Cohort(TimestampMixin, Base):
+    """A group of new hires starting together on one learning path."""
+
+    __tablename__ = "cohorts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    path_id: Mapped[str] = mapped_column(String(120))
+    start_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PathAssignment(TimestampMixin, Base):
+    """A learning path assigned to one person (through a cohort, or on its own), due by
+    `due_on`. Step statuses are derived from the person's role-play attempts."""
+
+    __tablename__ = "path_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "path_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path_id: Mapped[str] = mapped_column(String(120))
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None] = mapped_column(Date)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    cohort: Mapped[Cohort | None] = relationship()
+
+
+class Certificate(Base):
+    """Proof that a person finished a learning path: when, and the scores of each step."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("user_id", "path_id", "path_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path_id: Mapped[str] = mapped_column(String(120))
+    path_version: Mapped[int] = mapped_column(Integer, default=1)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    user: Mapped[User] = relationship()
