@@ -1,6 +1,7 @@
-"""A review's whole life in a real browser: a reviewer overrides two criteria with reasons (one
-by keyboard) and submits; the agent sees it and disputes one criterion; another reviewer accepts
-the dispute with a new value; the final score follows, and the audit log shows every step."""
+"""A review's whole life in a real browser: a reviewer opens the conversation from their queue,
+overrides two criteria with reasons (one by keyboard) and submits; the agent sees it and
+disputes one criterion; another reviewer, finding the dispute under their queue, accepts it with
+a new value; the final score follows, and the audit log shows every step."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 
 from trainer.access import Actor
 from trainer.db.session import session_scope
+from trainer.services.assignment_rules import RuleSpec, define_rule
+from trainer.services.assignments import draw_due
 from trainer.services.views import conversation_view
 
 from ..conftest import services_required
@@ -66,11 +69,22 @@ def test_web_reviews_override_dispute_and_resolve(page, browser, app_url, browse
     scored = [c for c in before["criteria"] if c["value"] in (0.0, 1.0) and not c["na"]]
     first, second = scored[0], scored[1]
 
-    # 1. The reviewer opens the conversation (from the list: the queue page is not built yet)
-    #    and overrides two criteria with reasons: the first by clicking, the second by keyboard.
+    # 1. A rule gives the reviewer one conversation of Marcus a week; the reviewer opens it from
+    #    the queue and overrides two criteria with reasons: the first by clicking, the second by
+    #    keyboard.
+    with session_scope(browser_db_url) as session:
+        define_rule(
+            session,
+            ADMIN,
+            RuleSpec(name="marcus weekly", reviewers=[REVIEWER], agents=[AGENT], per_agent=1),
+        )
+        assert draw_due(session, ADMIN)["assigned"] == 1
     with signed_in_as(browser, app_url, REVIEWER) as tab:
-        tab.goto("/conversations")
-        tab.locator(f"{ROW}[data-conversation={CONVERSATION}]").get_by_test_id("open").click()
+        tab.goto("/queue")
+        row = tab.get_by_test_id(f"queue-row-{CONVERSATION}")
+        expect(row).to_have_attribute("data-status", "open")
+        expect(tab.get_by_test_id("queue-count")).to_contain_text("0 of 1 done")
+        row.get_by_test_id("queue-link").click()
         expect(tab).to_have_url(re.compile(rf"/conversations/{CONVERSATION}/?$"))
         expect(tab.get_by_test_id("review-legend")).to_be_visible()
         expect(tab.get_by_test_id("final-score")).to_have_attribute("data-kind", "auto")
@@ -102,6 +116,8 @@ def test_web_reviews_override_dispute_and_resolve(page, browser, app_url, browse
         expect(tab.get_by_test_id("final-score")).to_have_attribute("data-kind", "human")
         expect(tab.get_by_test_id("review-submit")).to_have_count(0)
         shot(tab, "review-submitted")
+        tab.goto("/queue")  # the submitted review completed the queue item
+        expect(tab.get_by_test_id("queue-count")).to_contain_text("1 of 1 done")
     review = submitted["reviews"][0]
     changed = {c["id"] for c in review["criteria"] if c["reason"]}
     assert changed == {first["id"], second["id"]}
@@ -127,7 +143,9 @@ def test_web_reviews_override_dispute_and_resolve(page, browser, app_url, browse
 
     # 3. Another reviewer accepts it, setting the machine's value back.
     with signed_in_as(browser, app_url, RESOLVER) as tab:
-        tab.goto(f"/conversations/{CONVERSATION}")
+        tab.goto("/queue")  # disputes waiting for an answer are listed under the queue
+        tab.get_by_test_id(f"dispute-row-{dispute['id']}").get_by_test_id("dispute-link").click()
+        expect(tab).to_have_url(re.compile(rf"/conversations/{CONVERSATION}/?$"))
         tab.get_by_test_id(f"dispute-resolve-{dispute['id']}").click()
         tab.get_by_test_id(f"dispute-outcome-{dispute['id']}").select_option("accepted")
         back = "1" if first["value"] == 1.0 else "0"

@@ -60,7 +60,8 @@ def demo() -> None:
     result = seed_demo(progress=lambda msg: err.print(f"[dim]{msg}[/]", highlight=False))
     out.print(
         f"demo ready: {result['conversations']} conversations ({result.get('calls', 0)} calls), "
-        f"{result['scored']} scored, {result['agents']} agents"
+        f"{result['scored']} scored, {result['agents']} agents, "
+        f"{result.get('reviews_submitted', 0)} human reviews submitted"
     )
     if result.get("accounts_created"):
         out.print(
