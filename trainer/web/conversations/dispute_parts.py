@@ -19,6 +19,27 @@ OUTCOME_LABELS = (
 )
 
 
+# The dashed box around the dispute and resolution forms.
+PANEL = {
+    "spacing": "2",
+    "width": "100%",
+    "padding": "0.5rem",
+    "border": f"1px dashed {rx.color('gray', 7)}",
+    "border_radius": "8px",
+}
+
+
+def _send_or_cancel(label: str, send, cancel, send_testid) -> rx.Component:
+    """A form's send button (with its test id) and a quiet Cancel."""
+    return rx.hstack(
+        rx.button(label, size="1", type="button", on_click=send, custom_attrs=testid(send_testid)),
+        rx.button(
+            "Cancel", size="1", variant="soft", color_scheme="gray", type="button", on_click=cancel
+        ),
+        spacing="2",
+    )
+
+
 def _row(row: rx.Var[rh.ReviewRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row.title, size="1")),
@@ -67,29 +88,10 @@ def _dispute_form(review: rx.Var[rh.ReviewCard]) -> rx.Component:
             custom_attrs=testid(f"dispute-comment-{review.id}"),
             **FIELD,
         ),
-        rx.hstack(
-            rx.button(
-                "Send dispute",
-                size="1",
-                type="button",
-                on_click=s.send_dispute,
-                custom_attrs=testid(f"dispute-send-{review.id}"),
-            ),
-            rx.button(
-                "Cancel",
-                size="1",
-                variant="soft",
-                color_scheme="gray",
-                type="button",
-                on_click=s.cancel_dispute,
-            ),
-            spacing="2",
+        _send_or_cancel(
+            "Send dispute", s.send_dispute, s.cancel_dispute, f"dispute-send-{review.id}"
         ),
-        spacing="2",
-        width="100%",
-        padding="0.5rem",
-        border=f"1px dashed {rx.color('gray', 7)}",
-        border_radius="8px",
+        **PANEL,
         custom_attrs=testid(f"dispute-form-{review.id}"),
     )
 
@@ -215,29 +217,10 @@ def _resolve_form(dispute: rx.Var[rh.DisputeCard]) -> rx.Component:
             custom_attrs=testid(f"dispute-reason-{dispute.id}"),
             **FIELD,
         ),
-        rx.hstack(
-            rx.button(
-                "Resolve",
-                size="1",
-                type="button",
-                on_click=s.send_resolution,
-                custom_attrs=testid(f"dispute-send-resolution-{dispute.id}"),
-            ),
-            rx.button(
-                "Cancel",
-                size="1",
-                variant="soft",
-                color_scheme="gray",
-                type="button",
-                on_click=s.cancel_resolve,
-            ),
-            spacing="2",
+        _send_or_cancel(
+            "Resolve", s.send_resolution, s.cancel_resolve, f"dispute-send-resolution-{dispute.id}"
         ),
-        spacing="2",
-        width="100%",
-        padding="0.5rem",
-        border=f"1px dashed {rx.color('gray', 7)}",
-        border_radius="8px",
+        **PANEL,
     )
 
 
