@@ -40,6 +40,9 @@ class Conversation:
     started_at: datetime | None = None
     source: str | None = None
     metadata: dict = field(default_factory=dict)
+    # Who the customer is beyond a name (the source's customer id or email), for repeat-contact
+    # FCR. Not part of content_hash: learning it later fills it in without a re-score.
+    customer_ref: str | None = None
 
     def content_hash(self) -> str:
         """A stable hash of what was said (and by whom, and when), for idempotent ingestion."""
@@ -56,6 +59,16 @@ class Conversation:
     def turns_by(self, speaker: str) -> list[tuple[int, Turn]]:
         """The turns one speaker said, with their indices in the conversation."""
         return [(i, t) for i, t in enumerate(self.turns) if t.speaker == speaker]
+
+
+def customer_ref(customer_id: str | None, customer_email: str | None) -> str | None:
+    """The customer reference a source gives: its customer id, else its email (lower-cased:
+    addresses differ in case between systems), else None."""
+    if customer_id and customer_id.strip():
+        return customer_id.strip()
+    if customer_email and customer_email.strip():
+        return customer_email.strip().lower()
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,3 +137,31 @@ class CalibrationError(ReviewError):
     a participant who may not take part, a session closed or a score already submitted)."""
 
     code = "E950"
+
+
+class CoachingError(TrainerError):
+    """A coaching session or action item that cannot be stored as asked (no title, an agent
+    outside the coach's teams, a conversation of someone else, an unknown criterion, scenario
+    or date)."""
+
+    code = "E970"
+
+
+class PathError(ScenarioError):
+    """A learning-path file that cannot be used (a bad field, an unknown scenario)."""
+
+    code = "E810"
+
+
+class OnboardingError(TrainerError):
+    """A cohort, enrolment or path assignment that cannot be stored as asked (no name, an
+    unknown path, a due date before the start, someone who is not a trainee or agent)."""
+
+    code = "E980"
+
+
+class ReportError(TrainerError):
+    """A scorecard or export that cannot be made as asked (a bad date range or period, an
+    unknown team, agent or criterion, an export format not known)."""
+
+    code = "E990"

@@ -22,6 +22,9 @@ from trainer.web.auth.login import LoginState, login_page
 from trainer.web.calibration.page import calibration_page
 from trainer.web.calibration.session_page import calibration_session_page
 from trainer.web.calibration.state import CalibrationListState, CalibrationSessionState
+from trainer.web.coaching.page import coaching_page
+from trainer.web.coaching.session_page import coaching_session_page
+from trainer.web.coaching.state import CoachingListState, CoachingSessionState, CoachLinkState
 from trainer.web.components import page
 from trainer.web.conversations.page import conversations_page
 from trainer.web.conversations.review_page import review_page
@@ -29,6 +32,9 @@ from trainer.web.conversations.review_state import ReviewState
 from trainer.web.conversations.state import ConversationsState
 from trainer.web.errors import backend_exception_handler
 from trainer.web.not_found import not_found_page
+from trainer.web.onboarding.cohort_page import cohort_page
+from trainer.web.onboarding.page import onboarding_page
+from trainer.web.onboarding.state import CohortState, OnboardingState
 from trainer.web.practice.attempt_page import practice_attempt_page
 from trainer.web.practice.attempt_state import PracticeAttemptState
 from trainer.web.practice.page import practice_page
@@ -67,7 +73,12 @@ PAGES = [
         "Conversations",
         signed_in(ConversationsState.on_load),
     ),
-    (review_page, routes.REVIEW, "Conversation review", signed_in(ReviewState.on_load)),
+    (
+        review_page,
+        routes.REVIEW,
+        "Conversation review",
+        [*signed_in(ReviewState.on_load), CoachLinkState.on_load],
+    ),
     (scorecard_page, routes.SCORECARD, "Scorecards", signed_in(ScorecardState.on_load)),
     (queue_page, routes.QUEUE, "Review queue", signed_in(QueueState.on_load)),
     (agreement_page, routes.AGREEMENT, "Agreement", signed_in(AgreementState.on_load)),
@@ -83,6 +94,15 @@ PAGES = [
         "Calibration session",
         signed_in(CalibrationSessionState.on_load),
     ),
+    (coaching_page, routes.COACHING, "Coaching", signed_in(CoachingListState.on_load)),
+    (
+        coaching_session_page,
+        routes.COACHING_SESSION,
+        "Coaching session",
+        signed_in(CoachingSessionState.on_load),
+    ),
+    (onboarding_page, routes.ONBOARDING, "Onboarding", signed_in(OnboardingState.on_load)),
+    (cohort_page, routes.ONBOARDING_COHORT, "Cohort", signed_in(CohortState.on_load)),
     (practice_page, routes.PRACTICE, "Practice", signed_in(PracticeState.on_load)),
     (
         practice_attempt_page,

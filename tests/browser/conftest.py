@@ -88,6 +88,9 @@ USERS = [
     ("Alex Admin", "admin", []),
     ("Riley Park", "trainee", ["Tier 1 North"]),
     ("Noor Haddad", "trainee", ["Tier 1 South"]),
+    # new hires of the onboarding test: no other test practises as them
+    ("Ola Berg", "trainee", ["Tier 1 North"]),
+    ("Tomas Ng", "trainee", ["Tier 1 South"]),
     ("Wrong Pass", "trainee", []),  # only ever given the wrong password
 ]
 ROLE_USER = {

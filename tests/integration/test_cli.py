@@ -65,7 +65,15 @@ def test_cli_show_json_has_the_documented_shape(sqlite_url):
                 < evidence["end"]
                 <= len(view["turns"][evidence["turn"]]["text"])
             )
-    assert set(view["turns"][0]) == {"speaker", "text", "start", "end"}
+    assert set(view["turns"][0]) == {
+        "speaker",
+        "text",
+        "start",
+        "end",
+        "original_text",
+        "original_speaker",
+    }
+    assert view["turns"][0]["original_text"] is None  # never corrected
 
 
 def test_cli_show_text_and_unknown_conversation(sqlite_url):
@@ -77,14 +85,31 @@ def test_cli_show_text_and_unknown_conversation(sqlite_url):
     assert "[E300]" in missing.stderr and "no conversation 'nope'" in missing.stderr
 
 
-def test_cli_report_formats(sqlite_url):
+def test_cli_report_formats(sqlite_url, tmp_path):
     trainer("ingest", HOLDOUT, "--score")
-    rows = json.loads(trainer("report", "--format", "json").stdout)
-    assert len(rows) == 6 and {"agent", "conversations", "score", *SKILLS} <= set(rows[0])
+    span = ("--since", "2026-01-01", "--until", "2026-12-31")  # the holdout chats' dates
+    rows = json.loads(trainer("report", *span, "--format", "json").stdout)
+    assert len(rows) == 6 and {"agent", "conversations", "score", "low", "high", *SKILLS} <= set(
+        rows[0]
+    )
     assert sum(r["conversations"] for r in rows) == 12
-    lines = trainer("report", "--format", "csv").stdout.strip().splitlines()
-    assert lines[0].startswith("agent,conversations,score") and len(lines) == 7
-    assert "Rosa Delgado" in trainer("report").stdout
+    assert all(r["low"] <= r["score"] <= r["high"] and r["uncertain"] for r in rows)
+    lines = trainer("report", *span, "--format", "csv").stdout.strip().splitlines()
+    assert (
+        lines[0].startswith("agent,teams,conversations,reviewed,score,low,high") and len(lines) == 7
+    )
+    assert "Rosa Delgado" in trainer("report", *span).stdout
+    # the default range is the last 30 days: the spring chats are outside it
+    assert json.loads(trainer("report", "--format", "json").stdout) == []
+    weekly = json.loads(trainer("report", *span, "--period", "week", "--format", "json").stdout)
+    assert sum(r["conversations"] for r in weekly) == 12 and {"agent", "period"} <= set(weekly[0])
+    bad = trainer("report", "--since", "2026-05-02", "--until", "2026-05-01")
+    assert bad.exit_code == 2 and "[E990]" in bad.stderr
+    pdf = tmp_path / "rosa.pdf"
+    agent = rows[0]["agent"]
+    made = trainer("report", "export", "--agent", agent, *span, "--format", "pdf", "--out", pdf)
+    assert made.exit_code == 0, made.output
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_cli_ingest_twice_creates_nothing_new(sqlite_url):

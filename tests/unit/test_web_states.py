@@ -278,16 +278,15 @@ def test_web_review_on_load_reads_route_arg_and_shows_unscored(seeded):
 
 
 def test_web_scorecard_lists_agents_with_section_averages(seeded):
-    s = state(ScorecardState, "/scorecard")
+    s = state(ScorecardState, "/scorecard", "/scorecard?since=2026-03-01&until=2026-03-31")
     s.on_load()
     assert s.error == ""
-    assert [r.agent for r in s.rows] == ["Priya Shah", "Sam Lee"]
-    by_agent = {r.agent: r for r in s.rows}
+    assert [r.name for r in s.agent_rows] == ["Priya Shah", "Sam Lee"]
+    by_agent = {r.name: r for r in s.agent_rows}
     assert by_agent["Sam Lee"].conversations == 2
     assert by_agent["Priya Shah"].conversations == 1  # w-4 was never scored
-    assert by_agent["Sam Lee"].href == "/conversations?agent=Sam+Lee"
     assert [c.key for c in s.columns][:2] == ["empathy", "clarity"]
-    assert all(len(r.sections) == len(s.columns) for r in s.rows)
+    assert all(len(r.sections) == len(s.columns) for r in s.agent_rows)
     assert float(by_agent["Sam Lee"].score.text) > float(by_agent["Priya Shah"].score.text)
 
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.cors import CORSMiddleware
 
-from trainer.api import reviews, v1, web_login
+from trainer.api import onboarding, reviews, scorecards, v1, web_login
 from trainer.api.errors import install_error_handlers
 from trainer.api.limits import BodyLimitMiddleware
 from trainer.api.origins import allowed_origins
@@ -79,6 +79,8 @@ def create_api(*, standalone: bool = False) -> FastAPI:
     )
     app.include_router(v1.router)
     app.include_router(reviews.router)
+    app.include_router(scorecards.router)
+    app.include_router(onboarding.router)
     app.include_router(web_login.router)
     install_error_handlers(app)
     _document_request_bodies(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,6 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from trainer.cli.common import (
-    ReportFormat,
     TextOrJson,
     _fmt,
     _print_table,
@@ -233,35 +231,6 @@ def show(
             value = "N/A" if c["na"] else ("?" if c["value"] is None else f"{c['value']:.2f}")
             table.add_row(c["section"], c["id"], value, c["explanation"])
         _print_table(table)
-
-
-@app.command()
-@user_errors
-def report(
-    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
-) -> None:
-    """Section averages per agent."""
-    import pandas as pd
-
-    from trainer.db.session import session_scope
-    from trainer.services.views import scorecard
-
-    with session_scope() as session:
-        rows = scorecard(session, acting_actor(session))
-    if format is ReportFormat.json:
-        print(json.dumps(rows, indent=2))
-        return
-    frame = pd.DataFrame(rows)
-    if format is ReportFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False))
-        return
-    if frame.empty:
-        out.print("no scored conversations yet (run 'trainer demo' or 'trainer ingest … --score')")
-        return
-    table = Table(*[str(c) for c in frame.columns])
-    for row in rows:
-        table.add_row(*[_fmt(v) if isinstance(v, float) else str(v) for v in row.values()])
-    _print_table(table)
 
 
 @app.command("swap-roles")

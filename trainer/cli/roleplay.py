@@ -46,7 +46,11 @@ def roleplay(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     seed: Annotated[int, typer.Option(help="Seed for the customer's line variety.")] = 0,
     trainee: Annotated[
-        str | None, typer.Option(help="Store the attempt for this trainee's progress.")
+        str | None,
+        typer.Option(
+            help="Store the attempt for this trainee (it counts toward their learning paths); "
+            "recorded by the trainee themself, HR or an admin."
+        ),
     ] = None,
     llm_url: Annotated[
         str | None,

@@ -76,6 +76,9 @@ def store_conversation(
     existing = find_conversation(session, conversation.external_id)
     if existing is not None:
         if existing.content_hash == digest:
+            # The same words, now with the customer's id or email: learn who it was.
+            if conversation.customer_ref and existing.customer_ref != conversation.customer_ref:
+                existing.customer_ref = conversation.customer_ref
             return StoreOutcome("unchanged", existing)
         if not replace:
             from trainer.errors import IngestError
@@ -92,6 +95,7 @@ def store_conversation(
         if existing.agent is None and existing.agent_name == linked[0]:
             existing.agent = linked[1]  # keep a link an admin made for the same agent name
         existing.status, existing.status_reason = "ingested", None
+        existing.contact_reason = None  # classified from the old words; `reasons apply` redoes it
         return StoreOutcome("replaced", existing)
     record = ConversationRecord(external_id=conversation.external_id)
     _fill(session, record, conversation, digest)
@@ -103,6 +107,7 @@ def store_conversation(
 def _fill(session: Session, record: ConversationRecord, conv: Conversation, digest: str) -> None:
     record.channel = conv.channel
     record.customer_name = conv.customer
+    record.customer_ref = conv.customer_ref
     record.started_at = conv.started_at
     record.source = conv.source
     record.source_format = conv.metadata.get("format")
@@ -139,6 +144,7 @@ def to_conversation(record: ConversationRecord) -> Conversation:
         started_at=record.started_at,
         source=record.source,
         metadata=dict(record.extra or {}),
+        customer_ref=record.customer_ref,
     )
 
 

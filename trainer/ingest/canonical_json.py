@@ -1,11 +1,12 @@
 """Trainer's own chat JSON: one conversation object, or a list of them.
 
     {"id": "c-001", "channel": "chat", "started_at": "2026-03-01T10:00:00Z",
-     "agent": "Sam Lee", "customer": "Dana Ruiz",
+     "agent": "Sam Lee", "customer": "Dana Ruiz", "customer_id": "C-1042",
      "turns": [{"speaker": "agent", "text": "...", "start": 0.0, "end": 2.1}]}
 
-Only `turns` (and each turn's `speaker` and `text`) is required. Unknown fields are refused, so a
-misspelt `strat` is reported rather than silently dropped.
+Only `turns` (and each turn's `speaker` and `text`) is required. `customer_id` or
+`customer_email` (optional) tell who the customer is for repeat-contact FCR. Unknown fields are
+refused, so a misspelt `strat` is reported rather than silently dropped.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pydantic import (
     field_validator,
 )
 
-from trainer.conversation import CHANNELS, Conversation, Turn
+from trainer.conversation import CHANNELS, Conversation, Turn, customer_ref
 from trainer.ingest.locate import located
 from trainer.ingest.registry import reader
 from trainer.ingest.sample import Sample
@@ -68,6 +69,8 @@ class ConversationIn(BaseModel):
     started_at: datetime | None = None
     agent: str | None = None
     customer: str | None = None
+    customer_id: str | None = None
+    customer_email: str | None = None
     turns: list[TurnIn]
     metadata: dict[str, Any] = Field(default_factory=dict)
 
@@ -77,6 +80,12 @@ class ConversationIn(BaseModel):
         if value is not None and not value.strip():
             raise Invalid("empty id", fix="give the conversation an id or leave the field out")
         return value.strip() if value is not None else None
+
+    @field_validator("customer_id", "customer_email")
+    @classmethod
+    def _customer_ref(cls, value: str | None) -> str | None:
+        # An empty cell in an export means "not known", not a customer called "".
+        return value.strip() or None if value is not None else None
 
     @field_validator("channel")
     @classmethod
@@ -146,4 +155,5 @@ def _build(
         customer=item.customer,
         started_at=item.started_at,
         metadata=dict(item.metadata),
+        customer_ref=customer_ref(item.customer_id, item.customer_email),
     )

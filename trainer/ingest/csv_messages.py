@@ -4,7 +4,8 @@
     c-001,2026-03-01T10:00:00Z,agent,"Hi, how can I help?",Sam Lee,Dana Ruiz,chat
 
 `conversation_id`, `speaker` and `text` are required; `timestamp` (ISO-8601, may be empty), `agent`,
-`customer` and `channel` are optional. Header names are matched case-insensitively ("Conversation
+`customer`, `channel`, `customer_id` and `customer_email` (who the customer is, for repeat-contact
+FCR) are optional. Header names are matched case-insensitively ("Conversation
 ID" works). Rows are grouped by conversation in the order each conversation first appears.
 """
 
@@ -15,7 +16,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from trainer.conversation import Conversation, Turn
+from trainer.conversation import Conversation, Turn, customer_ref
 from trainer.errors import IngestError
 from trainer.ingest.locate import located
 from trainer.ingest.registry import reader
@@ -25,13 +26,13 @@ from trainer.ingest.times import parse_instant, seconds_between
 from trainer.ingest.validate import require_channel, require_text
 
 REQUIRED = ("conversation_id", "speaker", "text")
-OPTIONAL = ("timestamp", "agent", "customer", "channel")
+OPTIONAL = ("timestamp", "agent", "customer", "channel", "customer_id", "customer_email")
 COLUMNS_FIX = (
     "name the columns conversation_id, speaker, text "
-    "(and optionally timestamp, agent, customer, channel)"
+    "(and optionally timestamp, agent, customer, channel, customer_id, customer_email)"
 )
 # Conversation-level columns: one value per conversation, taken from whichever row has it.
-_PER_CONVERSATION = ("agent", "customer", "channel")
+_PER_CONVERSATION = ("agent", "customer", "channel", "customer_id", "customer_email")
 
 
 def column_key(name: str) -> str:
@@ -190,4 +191,8 @@ def _build(cid: str, group: _Group, sample: Sample, aliases: SpeakerAliases) -> 
         agent=agent,
         customer=customer,
         started_at=started,
+        customer_ref=customer_ref(
+            group.values.get("customer_id", (None, 0))[0],
+            group.values.get("customer_email", (None, 0))[0],
+        ),
     )

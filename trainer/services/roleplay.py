@@ -35,6 +35,7 @@ from trainer.roleplay.progress import progress_report
 from trainer.roleplay.results import AttemptResult
 from trainer.roleplay.schema import Scenario
 from trainer.services.audit import record_event
+from trainer.services.onboarding_progress import after_attempt
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -285,15 +286,19 @@ def _store_result(session: Session, row: RoleplayAttempt, result: AttemptResult)
     row.conversation_id = record.id
     row.finished_at = datetime.now(UTC)
     session.flush()
+    # A finished attempt may complete a learning path: its certificate is issued now.
+    after_attempt(session, row.trainee_id)
 
 
 def record_result(
     session: Session, actor: Actor, trainee: str, result: AttemptResult, *, seed: int = 0
 ) -> RoleplayAttempt:
     """Store an attempt played elsewhere (`trainer roleplay --trainee`) for `trainee`, who must
-    have an account; only they or an admin may record it."""
+    have an account; only they, HR or an admin may record it (it counts toward their learning
+    paths like one played on the practice page)."""
     if actor.name != trainee.strip():
-        authorize(actor, Action.ADMINISTER)  # before looking: user names are not to be probed
+        # before looking: user names are not to be probed
+        authorize(actor, Action.MANAGE_ONBOARDING)
     user = session.scalar(select(User).where(User.name == trainee.strip()))
     if user is None:
         raise NotFoundError(
@@ -301,7 +306,7 @@ def record_result(
             fix=f"add them first: trainer users add {trainee!r} --email ... --role trainee",
         )
     if actor.id != user.id:
-        authorize(actor, Action.ADMINISTER)
+        authorize(actor, Action.MANAGE_ONBOARDING)
     scenario_version = result.conversation.metadata.get("roleplay", {}).get("scenario_version", 1)
     row = RoleplayAttempt(
         trainee=user,

@@ -64,6 +64,7 @@ def score_stored(
             with session.begin_nested():
                 result = score_conversation(to_conversation(record), rubric)
                 save_evaluation(session, record, rubric_row, result)
+                _after_scoring(session, record)
             summary.scored.append((record.external_id, result.score))
         except Exception as exc:  # noqa: BLE001 - one bad conversation must not stop the run
             reason = f"scoring failed: {type(exc).__name__}: {exc}"
@@ -72,6 +73,16 @@ def score_stored(
         if progress:
             progress(record.external_id)
     return summary
+
+
+def _after_scoring(session: Session, record: ConversationRecord) -> None:
+    """What else a scored conversation yields: its contact reason (when the organisation
+    trained a classifier) and its follow-up promises (stored, and earlier ones it keeps)."""
+    from trainer.services.promises import track_promises
+    from trainer.services.reasons import classify_stored
+
+    classify_stored(session, record)
+    track_promises(session, record)
 
 
 def authorize_rescore(

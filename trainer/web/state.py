@@ -86,6 +86,8 @@ class AppState(rx.State):
     nav_queue: bool = False
     nav_agreement: bool = False
     nav_calibration: bool = False
+    nav_coaching: bool = False
+    nav_onboarding: bool = False
     is_admin: bool = False
 
     def session_token(self) -> str | None:
@@ -128,6 +130,8 @@ class AppState(rx.State):
         self.user_name = self.user_email = self.user_role = self.role_label = ""
         self.nav_conversations = self.nav_scorecards = self.nav_admin = self.nav_audit = False
         self.nav_queue = self.nav_agreement = self.nav_calibration = False
+        self.nav_coaching = False
+        self.nav_onboarding = False
         self.is_admin = False
 
     def _show_user(self, actor: Actor) -> None:
@@ -144,6 +148,8 @@ class AppState(rx.State):
         self.nav_calibration = can(actor, Action.RUN_CALIBRATION) or can(
             actor, Action.JOIN_CALIBRATION
         )
+        self.nav_coaching = can(actor, Action.COACHING)
+        self.nav_onboarding = can(actor, Action.ONBOARDING)
         self.is_admin = can(actor, Action.ADMINISTER)
 
     @rx.event

@@ -68,12 +68,12 @@ def open_form() -> rx.Component:
                             custom_attrs=testid("calib-conversations"),
                         ),
                     ),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                 ),
                 labelled(
                     "Participants",
-                    rx.flex(rx.foreach(s.people, _person), gap="4", wrap="wrap"),
+                    rx.flex(rx.foreach(s.people, _person), spacing="4", wrap="wrap"),
                 ),
                 labelled(
                     "Baseline (expert) reviewer",

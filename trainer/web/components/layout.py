@@ -16,7 +16,9 @@ NAV = (
     ("Queue", routes.QUEUE, "list-checks", "nav_queue"),
     ("Agreement", routes.AGREEMENT, "scale", "nav_agreement"),
     ("Calibration", routes.CALIBRATION, "crosshair", "nav_calibration"),
+    ("Coaching", routes.COACHING, "handshake", "nav_coaching"),
     ("Practice", routes.PRACTICE, "graduation-cap", None),
+    ("Onboarding", routes.ONBOARDING, "route", "nav_onboarding"),
     ("Admin", routes.ADMIN_USERS, "users", "nav_admin"),
     ("Audit", routes.ADMIN_AUDIT, "scroll-text", "nav_audit"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from trainer.web.coaching.page import coach_link
 from trainer.web.components import error_callout, page, testid
 from trainer.web.components.transcript import transcript_turn
 from trainer.web.components.transcript_model import TurnView
@@ -226,6 +227,7 @@ def review_page() -> rx.Component:
                 rx.grid(
                     transcript(),
                     rx.vstack(
+                        coach_link(s.selected),
                         rx.cond(s.is_call & s.call.measured, speech_panel()),
                         review_status(),
                         criteria_panel(),

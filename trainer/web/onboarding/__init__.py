@@ -1,0 +1,1 @@
+"""Onboarding pages: cohorts, learning paths and who is where."""
