@@ -27,6 +27,21 @@ def test_web_scorecards_default_range_is_the_last_30_days(seeded):  # noqa: F811
     assert s.until == today.isoformat()
     assert s.since == (today - timedelta(days=29)).isoformat()
     assert s.agent_rows == [] and s.loaded  # the seeded chats are from March
+    # the empty range points at the newest day with data, and one click shows it
+    assert s.latest_day == "2026-03-04"
+    s.show_latest()
+    assert (s.since, s.until) == ("2026-02-03", "2026-03-04")
+    assert s.latest_day == "" and [r.name for r in s.agent_rows] == ["Priya Shah", "Sam Lee"]
+
+
+def test_web_scorecards_coach_link_for_leads_only(seeded):  # noqa: F811
+    lead = _loaded("Morgan Reyes", MARCH + "&agent=Sam+Lee")
+    assert lead.coach_href == "/coaching?new=1&agent=Sam+Lee"
+    lead.open_criterion(lead.criteria[0].id)
+    assert lead.coach_href.endswith(f"&criterion={lead.criterion}")
+    reviewer = _loaded("Jordan Kim", MARCH + "&agent=Sam+Lee")
+    assert reviewer.agent == "Sam Lee" and reviewer.coach_href == ""
+    assert _loaded(url=MARCH).coach_href == ""  # no agent open
 
 
 def test_web_scorecards_team_and_agent_rows_with_n_and_interval(seeded):  # noqa: F811

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trainer.access import Action, Actor, authorize, can
+from trainer.access import Action, Actor, authorize, can, visible_conversations
 from trainer.access.policy import not_found
 from trainer.analytics import scorecards as sc
 from trainer.analytics.intervals import interval_of
-from trainer.db.models import User
+from trainer.db.models import ConversationRecord, User
 from trainer.errors import ReportError
 from trainer.services.scorecard_data import (
     ScorecardData,
@@ -370,3 +371,18 @@ def flat_rows(report: dict, by: str = "agent") -> tuple[list[tuple[str, str]], l
             row[key] = value["value"]
         rows.append({key: row.get(key) for key, _ in columns})
     return columns, rows
+
+
+def latest_activity(session: Session, actor: Actor) -> date | None:
+    """The day of the newest conversation (not role-play) the actor's scorecards cover, or
+    None: where an empty range can point the user when their data is older."""
+    authorize(actor, Action.VIEW_SCORECARDS)
+    query = visible_conversations(
+        actor,
+        select(func.max(ConversationRecord.started_at)).where(
+            ConversationRecord.channel != "roleplay"
+        ),
+        Action.VIEW_SCORECARDS,
+    )
+    newest = session.scalar(query)
+    return newest.date() if newest is not None else None

@@ -250,6 +250,29 @@ def scorecard_page() -> rx.Component:
         ),
         filters_bar(),
         error_callout(S.error),
+        rx.cond(
+            S.latest_day != "",
+            rx.callout(
+                rx.hstack(
+                    rx.text(
+                        "Nothing in this range; the newest conversation is from ", S.latest_day, "."
+                    ),
+                    rx.button(
+                        "Show the 30 days up to it",
+                        size="1",
+                        variant="soft",
+                        on_click=S.show_latest,
+                        custom_attrs=testid("show-latest"),
+                    ),
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                icon="info",
+                margin_bottom="0.75rem",
+                custom_attrs=testid("empty-range"),
+            ),
+        ),
         _breadcrumb(),
         _charts(),
         rx.cond(

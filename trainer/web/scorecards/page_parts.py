@@ -114,7 +114,19 @@ def _criterion_row(row: rx.Var[svm.CriterionRow]) -> rx.Component:
 def agent_detail() -> rx.Component:
     """The open agent: their row, then every criterion with n, each a drill-down link."""
     return rx.vstack(
-        rx.hstack(rx.heading(S.agent, size="5"), rx.spacer(), download_menu("person")),
+        rx.hstack(
+            rx.heading(S.agent, size="5"),
+            rx.spacer(),
+            rx.cond(
+                S.coach_href != "",
+                rx.link(
+                    rx.button(rx.icon("handshake", size=14), "Coach", size="2", variant="soft"),
+                    href=S.coach_href,
+                    custom_attrs=testid("scorecard-coach"),
+                ),
+            ),
+            download_menu("person"),
+        ),
         rx.card(
             rx.table.root(
                 rx.table.header(

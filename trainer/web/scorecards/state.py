@@ -10,9 +10,16 @@ from datetime import UTC, datetime, timedelta
 import reflex as rx
 
 from trainer.db.session import session_scope
+from trainer.services.coaching import coaches
 from trainer.services.scorecard_data import DEFAULT_DAYS
-from trainer.services.scorecards import criterion_drilldown, make_report_filter, scorecard_report
+from trainer.services.scorecards import (
+    criterion_drilldown,
+    latest_activity,
+    make_report_filter,
+    scorecard_report,
+)
 from trainer.web import formatting as fmt
+from trainer.web.coaching.viewmodels import new_session_href
 from trainer.web.scorecards import viewmodels as svm
 from trainer.web.scorecards.fcr_panel import FcrState
 from trainer.web.state import AppState, user_message
@@ -51,6 +58,10 @@ class ScorecardState(AppState):
     overall_n: int = 0
     error: str = ""
     loaded: bool = False
+    # the newest day with data, when the range holds none (the demo's data is older)
+    latest_day: str = ""
+    # opens a coaching session for the agent shown (leads and admins)
+    coach_href: str = ""
     _teams_all: list[svm.ScorecardRow] = []
     _agents_all: list[svm.ScorecardRow] = []
 
@@ -97,6 +108,11 @@ class ScorecardState(AppState):
                     agent=self.agent or None,
                 )
                 report = scorecard_report(session, actor, filters, practice=False)
+                newest = (
+                    latest_activity(session, actor)
+                    if not report["overall"]["conversations"]
+                    else None
+                )
                 drill = None
                 if self.agent and self.criterion:
                     drill = criterion_drilldown(session, actor, self.agent, self.criterion, filters)
@@ -106,6 +122,12 @@ class ScorecardState(AppState):
             self.trend, self.distribution, self.loaded = [], [], True
             return None
         self._show(report, drill)
+        self.latest_day = newest.isoformat() if newest is not None else ""
+        self.coach_href = (
+            new_session_href(self.agent, criterion=self.criterion)
+            if self.agent and coaches(actor)
+            else ""
+        )
         # FCR and promises over the same range, in their own state
         return FcrState.load_panel(self.since, self.until)
 
@@ -137,6 +159,16 @@ class ScorecardState(AppState):
         self.agent_rows = svm.sort_and_search(
             self._agents_all, self.search, self.sort_key, self.sort_desc
         )
+
+    @rx.event
+    def show_latest(self):
+        """The range of DEFAULT_DAYS days up to the newest day with data."""
+        if not self.latest_day:
+            return None
+        last = datetime.fromisoformat(self.latest_day).date()
+        self.until = last.isoformat()
+        self.since = (last - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+        return self._refresh()
 
     @rx.event
     def set_since(self, value: str):
