@@ -53,7 +53,7 @@ def recent(browser_db_url):
             session.delete(record)
 
 
-def test_web_scorecards_lead_filters_last_week_sees_trend_and_drills_to_a_conversation(
+def test_web_scorecards_lead_filters_last_week_drills_to_a_conversation_and_coaches(
     page, recent, shot
 ):
     login(page, "lead", next_path="/scorecard")
@@ -87,3 +87,22 @@ def test_web_scorecards_lead_filters_last_week_sees_trend_and_drills_to_a_conver
     ).click()
     expect(page).to_have_url(re.compile(r"/conversations/sc-1/?$"))
     expect(page.get_by_test_id("turn").first).to_be_visible()
+
+    # From the conversation, the lead opens a coaching session for Sam and assigns a scenario
+    # that practises the criterion.
+    page.get_by_test_id("coach-this-agent").click()
+    page.wait_for_url(re.compile(r"/coaching\?new=1"))
+    expect(page.get_by_test_id("coaching-agent")).to_have_value("Sam Lee")
+    expect(page.get_by_test_id("coaching-conversations")).to_have_value("sc-1")
+    page.get_by_test_id("coaching-title").fill("Acknowledge the feeling first")
+    page.get_by_test_id("coaching-criterion").select_option("acknowledges-feelings")
+    page.get_by_test_id("coaching-scenario").select_option("double-charge")
+    page.get_by_test_id("coaching-open").click()
+    page.wait_for_url(re.compile(r"/coaching/\d+$"))
+    expect(page.get_by_test_id("coaching-session-title")).to_have_text(
+        "Acknowledge the feeling first"
+    )
+    expect(page.get_by_test_id("coaching-practice-link")).to_have_attribute(
+        "href", "/practice/double-charge"
+    )
+    shot(page, "scorecard-to-coaching")
