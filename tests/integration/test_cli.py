@@ -98,7 +98,10 @@ def test_cli_report_formats(sqlite_url, tmp_path):
     assert (
         lines[0].startswith("agent,teams,conversations,reviewed,score,low,high") and len(lines) == 7
     )
-    assert "Rosa Delgado" in trainer("report", *span).stdout
+    table = trainer("report", *span).stdout
+    assert "Rosa Delgado" in table
+    # FCR from repeat contacts stands beside the sections, as in every other format
+    assert "(%)" in table and "fcr" in rows[0]  # the header "First-contact resolution (%)" wraps
     # the default range is the last 30 days: the spring chats are outside it
     assert json.loads(trainer("report", "--format", "json").stdout) == []
     weekly = json.loads(trainer("report", *span, "--period", "week", "--format", "json").stdout)

@@ -68,7 +68,16 @@ def _print(report: dict, by: str) -> None:
         )
         return
     sections = report["sections"]
-    table = Table(by, "conversations", "reviewed", "score", "95%", *[s["title"] for s in sections])
+    extra = report["extra_columns"]  # e.g. FCR from repeat contacts
+    table = Table(
+        by,
+        "conversations",
+        "reviewed",
+        "score",
+        "95%",
+        *[s["title"] for s in sections],
+        *[c["title"] for c in extra],
+    )
     table.title = f"{report['since']} – {report['until']}"
     for row in rows:
         table.add_row(
@@ -78,6 +87,7 @@ def _print(report: dict, by: str) -> None:
             _cell(row["score"]),
             _interval(row),
             *[f"{_cell(s['score'])} (n={s['n']})" for s in row["sections"]],
+            *[_cell(row["extra"].get(c["key"], {}).get("value")) for c in extra],
         )
     _print_table(table)
     out.print("? marks a figure with few conversations behind it (wide interval).", style="dim")
