@@ -11,13 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from trainer.errors import PathError, ScenarioError
 from trainer.roleplay.loader import SCENARIOS_DIR, find_scenario, scenario_files
 from trainer.roleplay.schema import ID_PATTERN
-from trainer.validation import coded_validation_error
+from trainer.validation import coded_validation_error, read_yaml_file
 
 PATHS_DIR = SCENARIOS_DIR / "paths"
 
@@ -139,18 +138,7 @@ def parse_path(data: Any, source: str = "<path>") -> LearningPath:
 def load_path(file: str | Path) -> LearningPath:
     """Read and validate one learning-path YAML file."""
     file = Path(file)
-    if not file.is_file():
-        raise PathError("file not found", where=str(file), fix="check the path")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PathError(f"not valid YAML: {problem}", where=where) from None
-    except UnicodeDecodeError:
-        raise PathError("not a UTF-8 text file", where=str(file)) from None
-    return parse_path(data, source=str(file))
+    return parse_path(read_yaml_file(file, PathError), source=str(file))
 
 
 def path_files(directory: Path = PATHS_DIR) -> list[Path]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from trainer.errors import ScenarioError
@@ -15,7 +14,7 @@ from trainer.roleplay.reactions import RULES
 from trainer.roleplay.schema import LINE_FIELDS, LineSet, Scenario, line_text, placeholders
 from trainer.roleplay.scoring import build_rubric
 from trainer.scoring.detectors.roleplay import Check
-from trainer.validation import coded_validation_error
+from trainer.validation import coded_validation_error, read_yaml_file
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -156,18 +155,7 @@ def _check_references(scenario: Scenario, source: str) -> None:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate one scenario YAML file."""
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError("file not found", where=str(path), fix="check the path")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"not valid YAML: {problem}", where=where) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("not a UTF-8 text file", where=str(path)) from None
-    return parse_scenario(data, source=str(path))
+    return parse_scenario(read_yaml_file(path, ScenarioError), source=str(path))
 
 
 def scenario_files(directory: Path = SCENARIOS_DIR) -> list[Path]:

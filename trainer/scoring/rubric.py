@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from trainer.errors import RubricError, UnknownDetectorError
-from trainer.validation import coded_validation_error
+from trainer.validation import coded_validation_error, read_yaml_file
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 
@@ -180,18 +179,7 @@ def _check_detectors(rubric: Rubric, source: str) -> None:
 def load_rubric(path: str | Path) -> Rubric:
     """Read and validate a rubric YAML file."""
     path = Path(path)
-    if not path.is_file():
-        raise RubricError("file not found", where=str(path), fix="check the path")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RubricError(f"not valid YAML: {problem}", where=where) from None
-    except UnicodeDecodeError:
-        raise RubricError("not a UTF-8 text file", where=str(path)) from None
-    return parse_rubric(data, source=str(path))
+    return parse_rubric(read_yaml_file(path, RubricError), source=str(path))
 
 
 RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
