@@ -11,6 +11,7 @@ in any failure); screenshots go to $TRAINER_SHOTS_DIR (default /tmp/trainer-shot
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -338,3 +339,20 @@ def signed_in(page):
         return page
 
     return sign
+
+
+@contextlib.contextmanager
+def signed_in_as(browser, app_url: str, who: str, next_path: str = "/"):
+    """A fresh browser context (its own cookies) signed in as `who` at `next_path`, for tests
+    where several people take turns; fails on any JavaScript error on its pages."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=app_url)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        login(tab, who, next_path=next_path)
+        yield tab
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page as {who}: {errors}"

@@ -6,7 +6,6 @@ link to practise the scenario, and ticks the action item done."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -16,7 +15,7 @@ from trainer.db.session import session_scope
 from trainer.services.coaching import session_view
 
 from ..conftest import services_required
-from .conftest import login
+from .conftest import signed_in_as
 
 try:
     from playwright.sync_api import expect
@@ -33,22 +32,6 @@ TITLE = "Empathy before the fix"
 SHARED = "Name the customer's feeling before you fix the charge."
 PRIVATE = "PRIVATE-7781 seems stretched this month"
 ACTION = "Practise the double-charge role-play twice"
-
-
-@contextlib.contextmanager
-def signed_in_as(browser, app_url, who: str, next_path: str = "/"):
-    """A fresh browser context signed in as `who`; fails on any JavaScript error."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=app_url)
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        login(tab, who, next_path=next_path)
-        yield tab
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors on the page as {who}: {errors}"
 
 
 def test_web_coaching_lead_opens_from_a_review_and_the_agent_practises(

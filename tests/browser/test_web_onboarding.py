@@ -6,14 +6,13 @@ on the first step, and the grid shows who is where."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import date, timedelta
 
 import pytest
 
 from ..conftest import services_required
-from .conftest import login
+from .conftest import signed_in_as
 from .test_web_practice import BUBBLE, SLOW, play, script
 
 try:
@@ -29,22 +28,6 @@ HR, PASSES, WAITS = "Hana Ito", "Ola Berg", "Tomas Ng"
 COHORT = "Browser hires"
 PATH = "new-hire-basics"
 FIRST = "double-charge"
-
-
-@contextlib.contextmanager
-def signed_in_as(browser, app_url, who: str, next_path: str = "/"):
-    """A fresh browser context signed in as `who`; fails on any JavaScript error."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=app_url)
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        login(tab, who, next_path=next_path)
-        yield tab
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors on {who}'s page: {errors}"
 
 
 def funnel_counts(tab, step: str) -> dict[str, int]:

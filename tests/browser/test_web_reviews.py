@@ -5,7 +5,6 @@ a new value; the final score follows, and the audit log shows every step."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -17,7 +16,7 @@ from trainer.services.assignments import draw_due
 from trainer.services.views import conversation_view
 
 from ..conftest import services_required
-from .conftest import login
+from .conftest import login, signed_in_as
 
 try:
     from playwright.sync_api import expect
@@ -42,22 +41,6 @@ def view_of(url: str) -> dict:
 def other_level(criterion: dict) -> str:
     """The binary level the machine did not give."""
     return "0" if criterion["value"] == 1.0 else "1"
-
-
-@contextlib.contextmanager
-def signed_in_as(browser, app_url, who: str):
-    """A fresh browser context signed in as `who`; fails on any JavaScript error."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=app_url)
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        login(tab, who)
-        yield tab
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors on the page as {who}: {errors}"
 
 
 def card(tab, criterion_id: str):
