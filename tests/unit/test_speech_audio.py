@@ -138,8 +138,8 @@ def test_speech_audio_corrupt_header(tmp_path):
 def test_speech_audio_too_long(tmp_path, monkeypatch):
     path = tmp_path / "long.wav"
     write_wav(path, tone(3.0)[None, :])
-    monkeypatch.setenv("TRAINER_MAX_CALL_HOURS", "0.0005")  # 1.8 s
-    with pytest.raises(AudioError, match="over the .* h limit"):
+    monkeypatch.setenv("TRAINER_MAX_AUDIO_MINUTES", "0.03")  # 1.8 s
+    with pytest.raises(AudioError, match="over the .* min limit .*TRAINER_MAX_AUDIO_MINUTES"):
         probe(path)
 
 

@@ -10,14 +10,12 @@ from collections import defaultdict, deque
 
 from fastapi import HTTPException, Request
 
+from trainer.ingest import limits as ingest_limits
+
 
 def max_upload_bytes() -> int:
-    """$TRAINER_MAX_UPLOAD_MB (default 25) in bytes."""
-    try:
-        megabytes = float(os.environ.get("TRAINER_MAX_UPLOAD_MB", "25"))
-    except ValueError:
-        megabytes = 25.0
-    return int(max(megabytes, 0.001) * 1024 * 1024)
+    """$TRAINER_MAX_UPLOAD_MB (default 25) in bytes: the same limit file ingest applies."""
+    return ingest_limits.max_upload_bytes()
 
 
 def too_large(limit: int) -> HTTPException:

@@ -29,6 +29,7 @@ from trainer.ingest.locate import located
 from trainer.ingest.registry import reader
 from trainer.ingest.sample import Sample
 from trainer.ingest.schema_errors import Invalid, raise_invalid
+from trainer.ingest.shown import quoted, seconds
 from trainer.ingest.speakers import SpeakerAliases
 from trainer.ingest.validate import require_unique_ids
 
@@ -55,7 +56,10 @@ class TurnIn(BaseModel):
     def _end(cls, value: float | None, info: ValidationInfo) -> float | None:
         start = info.data.get("start")
         if value is not None and start is not None and value < start:
-            raise Invalid(f"end {value} is before start {start}", fix="end must be >= start")
+            raise Invalid(
+                f"end {seconds(value)} is before start {seconds(start)}",
+                fix="end must be >= start",
+            )
         return value
 
 
@@ -91,7 +95,9 @@ class ConversationIn(BaseModel):
     @classmethod
     def _channel(cls, value: str) -> str:
         if value.strip().lower() not in CHANNELS:
-            raise Invalid(f"unknown channel {value!r}", fix=f"use one of {', '.join(CHANNELS)}")
+            raise Invalid(
+                f"unknown channel {quoted(value)}", fix=f"use one of {', '.join(CHANNELS)}"
+            )
         return value.strip().lower()
 
     @field_validator("turns")

@@ -18,9 +18,11 @@ from datetime import datetime
 
 from trainer.conversation import Conversation, Turn, customer_ref
 from trainer.errors import IngestError
+from trainer.ingest.limits import TURN_CHARS_VAR, max_turn_chars
 from trainer.ingest.locate import located
 from trainer.ingest.registry import reader
 from trainer.ingest.sample import Sample
+from trainer.ingest.shown import quoted
 from trainer.ingest.speakers import SpeakerAliases
 from trainer.ingest.times import parse_instant, seconds_between
 from trainer.ingest.validate import require_channel, require_text
@@ -97,7 +99,15 @@ def _delimiter(first_line: str) -> str:
 def _rows(sample: Sample):
     """Yield (line number where the record starts, fields), skipping blank lines."""
     first = next((line for line in sample.lines if line.strip()), "")
-    parsed = csv.reader(io.StringIO(sample.text, newline=""), delimiter=_delimiter(first))
+    # The csv module's own cap (128 KB a field) would refuse turns the turn limit allows; the
+    # cap is process-wide, so it is only ever raised, to the largest turn Trainer takes.
+    limit = max_turn_chars()
+    if csv.field_size_limit() < limit + 1:
+        csv.field_size_limit(limit + 1)
+    # strict: an unclosed quote is an error, not one cell swallowing the rest of the file.
+    parsed = csv.reader(
+        io.StringIO(sample.text, newline=""), delimiter=_delimiter(first), strict=True
+    )
     line = 1
     try:
         for row in parsed:
@@ -105,6 +115,12 @@ def _rows(sample: Sample):
                 yield line, row
             line = parsed.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise IngestError(
+                f"a field of more than {limit:,} characters",
+                where=sample.at_line(line),
+                fix=f"split the message, or raise {TURN_CHARS_VAR}",
+            ) from None
         raise IngestError(f"malformed CSV: {exc}", where=sample.at_line(line)) from None
 
 
@@ -155,7 +171,8 @@ def _add_row(
         earlier = group.values.setdefault(name, (value, line))
         if earlier[0] != value:
             raise IngestError(
-                f"column {name!r}: {value!r} differs from {earlier[0]!r} on line {earlier[1]} "
+                f"column {name!r}: {quoted(value)} differs from {quoted(earlier[0])} "
+                f"on line {earlier[1]} "
                 f"for conversation {cid!r}",
                 where=where,
                 fix=f"give every row of a conversation the same {name}",

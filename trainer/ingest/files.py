@@ -9,6 +9,7 @@ from pathlib import Path
 
 from trainer.conversation import Conversation
 from trainer.errors import IngestError
+from trainer.ingest.clean import dotted
 from trainer.ingest.locate import located
 from trainer.ingest.registry import Reader, get_reader, pick_reader, readers
 from trainer.ingest.sample import Sample
@@ -55,6 +56,11 @@ def read_bytes(
 def read_sample(sample: Sample, *, format: str | None = None) -> FileRead:
     """Read a decoded sample with the reader it sniffs as (or the one named by `format`)."""
     chosen = _forced(format) if format else _pick(sample)
+    problem = sample.json_problem()
+    if problem is not None:
+        raise IngestError(
+            problem.message, where=sample.at_field(dotted(problem.path)), fix=problem.fix
+        )
     # A reader that forgot to say where still gets the file named.
     with located(sample.name):
         conversations = chosen.read(sample, sample.aliases)

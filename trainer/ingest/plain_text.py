@@ -35,8 +35,10 @@ _STAMP = r"\[(?P<stamp>(?:\d{1,2}:)?\d{1,3}:\d{2}(?:\.\d+)?)\]"
 # A label: starts with a letter, up to 40 word characters, spaces, dots, apostrophes or hyphens,
 # then a colon that is not the start of a URL ("https://").
 _LABEL = r"(?P<label>[^\W\d_][\w .'-]{0,39}?)\s*:(?!//)"
-_LINE = re.compile(rf"^\s*(?:{_STAMP}\s*)?(?:{_LABEL})?\s*(?P<text>.*?)\s*$")
-_HEADER = re.compile(r"^\s*#\s*(?P<key>[A-Za-z][\w -]*?)\s*:\s*(?P<value>.*?)\s*$")
+# The text runs to the end of the line and is stripped in Python: a lazy `.*?` before `\s*$` is
+# quadratic on a long line with a long run of spaces inside it.
+_LINE = re.compile(rf"^\s*(?:{_STAMP}\s*)?(?:{_LABEL})?\s*(?P<text>.*)$")
+_HEADER = re.compile(r"^\s*#\s*(?P<key>[A-Za-z][\w -]{0,40}?)\s*:(?P<value>.*)$")
 HEADER_KEYS = ("id", "agent", "customer", "channel", "started_at")
 
 
@@ -68,8 +70,9 @@ def _read_header(lines: list[str]) -> tuple[dict[str, tuple[str, int]], int]:
             return header, index
         match = _HEADER.match(line)
         # Other comment lines ("# Call with Dana") are just comments.
-        if match and _header_key(match["key"]) in HEADER_KEYS and match["value"]:
-            header.setdefault(_header_key(match["key"]), (match["value"], index + 1))
+        value = match["value"].strip() if match else ""
+        if match and _header_key(match["key"]) in HEADER_KEYS and value:
+            header.setdefault(_header_key(match["key"]), (value, index + 1))
     return header, len(lines)
 
 
@@ -143,7 +146,8 @@ def _parse(sample: Sample, aliases: SpeakerAliases) -> _Parsed:
             if stamp:
                 with located(sample.at_line(number)):
                     start = parse_offset(stamp)
-            turns.append(_Turn(number, label, start, [match["text"]] if match["text"] else []))
+            text = match["text"].rstrip()
+            turns.append(_Turn(number, label, start, [text] if text else []))
         elif stamp:
             raise IngestError(
                 f"time stamp [{stamp}] without a speaker label",

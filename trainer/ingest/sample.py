@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import IngestError
+from trainer.ingest.clean import Problem, first_problem
+from trainer.ingest.limits import UPLOAD_MB_VAR, max_upload_bytes, megabytes
 from trainer.ingest.speakers import SpeakerAliases
 from trainer.ingest.unrecognized import UnrecognizedFormat
 
@@ -36,9 +38,21 @@ def decode(raw: bytes, where: str) -> str:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(codec)
-            except UnicodeDecodeError:
-                break
+                text = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise UnrecognizedFormat(
+                    f"not a text file (a {codec.upper()} BOM, then bytes that are not "
+                    f"{codec.upper()} at byte {exc.start})",
+                    where=where,
+                    fix="save it as UTF-8 text",
+                ) from None
+            if "\x00" in text:
+                raise UnrecognizedFormat(
+                    "not a text file (it holds NUL characters)",
+                    where=where,
+                    fix="save it as UTF-8 text",
+                )
+            return text.removeprefix("\ufeff")
     fix = "save it as UTF-8 text"
     if b"\x00" in raw:
         raise UnrecognizedFormat("not a text file (it holds binary data)", where=where, fix=fix)
@@ -51,6 +65,16 @@ def decode(raw: bytes, where: str) -> str:
             where=where,
             fix=fix,
         ) from None
+
+
+def _check_size(size: int, where: str) -> None:
+    limit = max_upload_bytes()
+    if size > limit:
+        raise IngestError(
+            f"the file is {megabytes(size)}, over the {megabytes(limit)} limit",
+            where=where,
+            fix=f"split it into smaller files, or raise {UPLOAD_MB_VAR}",
+        )
 
 
 @dataclass(eq=False)
@@ -68,6 +92,7 @@ class Sample:
     ) -> Sample:
         """A sample from bytes already in memory (an upload); raises if they are not text."""
         path = Path(path)
+        _check_size(len(raw), str(path))
         return cls(path, raw, decode(raw, str(path)), aliases or SpeakerAliases())
 
     @classmethod
@@ -75,7 +100,10 @@ class Sample:
         """A sample read from disk; raises IngestError naming the file if it cannot be read."""
         path = Path(path)
         try:
-            raw = path.read_bytes()
+            # Refused before reading it all: a 5 GB file named .json must not fill memory.
+            _check_size(path.stat().st_size, str(path))
+            with path.open("rb") as handle:
+                raw = handle.read(max_upload_bytes() + 1)
         except IsADirectoryError:
             raise IngestError("is a folder, not a file", where=str(path)) from None
         except FileNotFoundError:
@@ -113,9 +141,19 @@ class Sample:
             return json.loads(self.text), None
         except json.JSONDecodeError as exc:
             return None, exc
+        except ValueError:
+            # An integer of thousands of digits: Python refuses to convert it.
+            return None, json.JSONDecodeError("a number of thousands of digits", self.text, 0)
         except RecursionError:
             # Absurdly deep nesting is not a conversation; treat it as not JSON.
             return None, None
+
+    def json_problem(self) -> Problem | None:
+        """The first value in the parsed JSON that cannot be stored (a lone surrogate, a NUL
+        character, NaN or infinity, nesting past a sane depth), or None."""
+        if self.json is None:
+            return None
+        return first_problem(self.json, strings="\\u" in self.text)
 
     @property
     def json(self) -> Any:

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from trainer.errors import IngestError
 from trainer.ingest.sample import Sample
+from trainer.ingest.shown import shape
 
 
 class Invalid(ValueError):
@@ -40,7 +41,8 @@ def raise_invalid(exc: ValidationError, sample: Sample, prefix: tuple = ()) -> N
     elif first["type"] == "missing":
         message, fix = "field required", "add the field"
     else:
-        message, fix = f"{_plain(first['msg'])} (got {_short(first.get('input'))})", None
+        # The input's shape only: the field may hold a card number (see trainer.ingest.shown).
+        message, fix = f"{_plain(first['msg'])} (got {shape(first.get('input'))})", None
     more = exc.error_count() - 1
     if more:
         message += f"; and {more} more problem{'s' if more > 1 else ''}"
@@ -53,8 +55,3 @@ def _plain(msg: str) -> str:
     # Pydantic's "Value error, ..." prefix says nothing to a user; lower-case reads as one line.
     msg = msg.removeprefix("Value error, ")
     return msg[:1].lower() + msg[1:]
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

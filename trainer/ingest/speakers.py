@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from trainer.conversation import SPEAKERS
 from trainer.errors import IngestError
+from trainer.ingest.shown import quoted
 
 ENV_VAR = "TRAINER_SPEAKER_ALIASES"
 
@@ -132,19 +133,22 @@ class SpeakerAliases:
         role = self._role(label, agent_name, customer_name)
         if role is not None and role != _AMBIGUOUS:
             return role
-        shown = label.strip()
-        if not shown:
+        label = label.strip()
+        if not label:
             raise IngestError("empty speaker", fix="give every message a speaker label")
         if role == _AMBIGUOUS:
             raise IngestError(
-                f"speaker {shown!r} matches both the agent ({agent_name}) "
+                f"speaker {quoted(label)} matches both the agent ({agent_name}) "
                 f"and the customer ({customer_name})",
                 fix="use the full name or the role ('agent', 'customer') as the label",
             )
+        # The label is quoted only when it cannot be a sensitive number (trainer.ingest.shown).
+        shown = quoted(label)
+        example = label if shown.startswith("'") else "LABEL"
         raise IngestError(
-            f"unknown speaker {shown!r}",
-            fix=f"add an alias, e.g. --alias '{shown}=agent' "
-            f"(or {ENV_VAR}='{shown}=agent'); roles are agent, customer, system",
+            f"unknown speaker {shown}",
+            fix=f"add an alias, e.g. --alias '{example}=agent' "
+            f"(or {ENV_VAR}='{example}=agent'); roles are agent, customer, system",
         )
 
     def _role(self, label: str, agent_name: str | None, customer_name: str | None) -> str | None:

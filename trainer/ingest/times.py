@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from trainer.errors import IngestError
+from trainer.ingest.shown import quoted
 
 ISO_FIX = "use ISO-8601, e.g. 2026-03-01T10:00:00Z"
 
@@ -14,7 +15,9 @@ def parse_instant(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value.strip())
     except ValueError:
-        raise IngestError(f"not an ISO-8601 date-time: {value.strip()!r}", fix=ISO_FIX) from None
+        raise IngestError(
+            f"not an ISO-8601 date-time: {quoted(value.strip())}", fix=ISO_FIX
+        ) from None
 
 
 def seconds_between(first: datetime, later: datetime) -> float:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from trainer.errors import PathError, ScenarioError
 from trainer.roleplay.loader import SCENARIOS_DIR, find_scenario, scenario_files
 from trainer.roleplay.schema import ID_PATTERN
-from trainer.validation import coded_validation_error, read_yaml_file
+from trainer.validation import check_data, coded_validation_error, read_yaml_file
 
 PATHS_DIR = SCENARIOS_DIR / "paths"
 
@@ -128,6 +128,7 @@ def parse_path(data: Any, source: str = "<path>") -> LearningPath:
             where=source,
             fix="start the file with 'id: my-path'",
         )
+    check_data(data, source, PathError)  # NaN or .inf weights would make every score NaN
     try:
         path = LearningPath.model_validate(data)
     except ValidationError as exc:

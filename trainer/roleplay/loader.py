@@ -14,7 +14,7 @@ from trainer.roleplay.reactions import RULES
 from trainer.roleplay.schema import LINE_FIELDS, LineSet, Scenario, line_text, placeholders
 from trainer.roleplay.scoring import build_rubric
 from trainer.scoring.detectors.roleplay import Check
-from trainer.validation import coded_validation_error, read_yaml_file
+from trainer.validation import check_data, coded_validation_error, read_yaml_file
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -37,6 +37,7 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
             where=source,
             fix="start the file with 'id: my-scenario'",
         )
+    check_data(data, source, ScenarioError)  # NaN or .inf weights would make every score NaN
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from trainer.errors import RubricError, UnknownDetectorError
-from trainer.validation import coded_validation_error, read_yaml_file
+from trainer.validation import check_data, coded_validation_error, read_yaml_file
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
 
@@ -146,6 +146,7 @@ def parse_rubric(data: Any, source: str = "<rubric>") -> Rubric:
             where=source,
             fix="start the file with 'id: my-rubric'",
         )
+    check_data(data, source, RubricError)  # NaN or .inf weights would make every score NaN
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:

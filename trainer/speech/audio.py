@@ -8,13 +8,13 @@ one speaker per channel). Samples are kept as int16 to halve memory on long call
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from trainer.errors import AudioError
+from trainer.ingest.limits import AUDIO_MINUTES_VAR, max_audio_seconds
 
 SAMPLE_RATE = 16_000
 _SNIFF_BYTES = 4096
@@ -78,8 +78,46 @@ def as_float(samples: np.ndarray) -> np.ndarray:
     return samples
 
 
+# UTF-16/32 text starts with a byte-order mark; FF FE also passes for an MPEG frame sync, so
+# these are checked first (a UTF-16 transcript was once stored as a failed call).
+_TEXT_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def has_text_bom(path: Path) -> bool:
+    """True when the file starts with a UTF-16 or UTF-32 byte-order mark, readable or not."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return any(head.startswith(bom) for bom, _ in _TEXT_BOMS)
+
+
+def looks_like_text(head: bytes) -> bool:
+    """True when the first bytes are a UTF-16/32 byte-order mark followed by readable text."""
+    for bom, codec in _TEXT_BOMS:
+        if head.startswith(bom):
+            body = head[len(bom) :]
+            width = 4 if "32" in codec else 2
+            body = body[: len(body) // width * width][:400]
+            try:
+                text = body.decode(codec)
+            except UnicodeDecodeError:
+                return False
+            # Real MPEG frames decode to noise: call it text only when it reads as text.
+            return all(c.isprintable() or c in "\r\n\t" for c in text)
+    return False
+
+
 def sniff_format(head: bytes) -> str | None:
     """The audio container named by a file's first bytes, or None when it is not audio we take."""
+    if looks_like_text(head):
+        return None
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
     if head[:4] == b"fLaC":
@@ -114,8 +152,17 @@ def file_sha256(path: Path) -> str:
 
 
 def max_call_seconds() -> float:
-    """The longest call accepted, from $TRAINER_MAX_CALL_HOURS (default 4 hours)."""
-    return float(os.environ.get("TRAINER_MAX_CALL_HOURS", "4")) * 3600
+    """The longest call accepted ($TRAINER_MAX_AUDIO_MINUTES, default 240 minutes)."""
+    return max_audio_seconds()
+
+
+def _too_long(seconds: float, where: str, measured: str) -> AudioError:
+    limit = max_call_seconds()
+    return AudioError(
+        f"the call {measured} {seconds / 60:.1f} min long, over the {limit / 60:g} min limit",
+        where=where,
+        fix=f"split the recording, or raise {AUDIO_MINUTES_VAR}",
+    )
 
 
 def probe(path: str | Path) -> AudioInfo:
@@ -143,9 +190,17 @@ def probe(path: str | Path) -> AudioInfo:
             if not container.streams.audio:
                 raise AudioError(f"the {kind} container holds no audio stream", where=where)
             stream = container.streams.audio[0]
-            codec = stream.codec_context.name
-            channels = stream.codec_context.channels
-            rate = stream.codec_context.sample_rate or stream.rate
+            context = stream.codec_context
+            # A corrupt header can name a codec FFmpeg lacks, or no channels or rate at all.
+            if context is None or not context.channels or not (context.sample_rate or stream.rate):
+                raise AudioError(
+                    f"the {kind} header names no codec, channels or sample rate we can use",
+                    where=where,
+                    fix="the file may be truncated or corrupt; export it again",
+                )
+            codec = context.name
+            channels = context.channels
+            rate = context.sample_rate or stream.rate
             duration = container.duration / 1_000_000 if container.duration else 0.0
             if not duration and stream.duration and stream.time_base:
                 duration = float(stream.duration * stream.time_base)
@@ -153,17 +208,12 @@ def probe(path: str | Path) -> AudioInfo:
         raise
     except av.error.FFmpegError as exc:
         raise AudioError(
-            f"cannot read the {kind} file: {exc}",
+            f"cannot read the {kind} file: {_reason(exc)}",
             where=where,
             fix="the file may be truncated or corrupt; export it again",
         ) from None
     if duration > max_call_seconds():
-        hours = duration / 3600
-        raise AudioError(
-            f"the call is {hours:.1f} h long, over the {max_call_seconds() / 3600:g} h limit",
-            where=where,
-            fix="split the recording, or raise TRAINER_MAX_CALL_HOURS",
-        )
+        raise _too_long(duration, where, "is")
     return AudioInfo(path, kind, codec, channels, rate, duration, file_sha256(path))
 
 
@@ -176,16 +226,20 @@ def decode(path: str | Path, info: AudioInfo | None = None) -> DecodedAudio:
     layout = "stereo" if info.channels >= 2 else "mono"
     resampler = av.AudioResampler(format="s16p", layout=layout, rate=SAMPLE_RATE)
     buffer = _SampleBuffer(2 if layout == "stereo" else 1, info.duration)
+    # The header's duration may lie: the limit is checked on what actually decodes, too.
+    most = int(max_call_seconds() * SAMPLE_RATE)
     try:
         with av.open(str(info.path)) as container:
             for frame in container.decode(audio=0):
                 for out in resampler.resample(frame):
                     buffer.append(out.to_ndarray())
+                if buffer.used > most:
+                    raise _too_long(buffer.used / SAMPLE_RATE, where, "decodes to more than")
             for out in resampler.resample(None):
                 buffer.append(out.to_ndarray())
     except av.error.FFmpegError as exc:
         raise AudioError(
-            f"decoding stopped: {exc}",
+            f"decoding stopped: {_reason(exc)}",
             where=where,
             fix="the file is truncated or corrupt; export it again",
         ) from None
@@ -213,6 +267,11 @@ def decode(path: str | Path, info: AudioInfo | None = None) -> DecodedAudio:
     return DecodedAudio(info, samples)
 
 
+def _reason(exc: Exception) -> str:
+    # FFmpeg's text without its errno and the file's path (the path is in `where` already).
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
 class _SampleBuffer:
     """int16 (channels, samples) filled frame by frame, sized from the announced duration.
 
@@ -233,6 +292,11 @@ class _SampleBuffer:
             self._data = grown
         self._data[:, self._used : self._used + n] = block
         self._used += n
+
+    @property
+    def used(self) -> int:
+        """Samples per channel decoded so far."""
+        return self._used
 
     def samples(self) -> np.ndarray:
         """The samples decoded so far (copied only when the buffer grew well past them)."""

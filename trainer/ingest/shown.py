@@ -1,0 +1,54 @@
+"""How a value from an input file may appear in an error message: by its shape, not its content.
+
+A field can hold a card number or a national id, and error messages reach logs, terminals and
+API responses. So a message describes what it got ("a string of 42 characters"), and quotes a
+value only when it is short and holds too few digits to be a sensitive number (a speaker label
+such as 'Bob', a channel such as 'fax').
+"""
+
+from __future__ import annotations
+
+import re
+
+_MAX_QUOTED = 40
+_DIGIT_RUN = re.compile(r"\d")
+# A card has 13-19 digits and a national id or IBAN at least 8: fewer than 6 is safe to show.
+_MAX_DIGITS = 5
+
+
+def shape(value: object) -> str:
+    """What kind of value this is, never its content: `a string of 42 characters`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return f"a string of {_count(len(value), 'character')}"
+    if isinstance(value, dict):
+        return f"an object with {_count(len(value), 'field')}"
+    if isinstance(value, list | tuple):
+        return f"a list of {_count(len(value), 'item')}"
+    return f"a value of type {type(value).__name__}"
+
+
+def quoted(value: str) -> str:
+    """`'Bob'` for a short, digit-poor string; its shape for anything that may be sensitive."""
+    text = str(value)
+    safe = (
+        len(text) <= _MAX_QUOTED
+        and len(_DIGIT_RUN.findall(text)) <= _MAX_DIGITS
+        and text.isprintable()
+    )
+    return repr(text) if safe else f"({shape(text)})"
+
+
+def seconds(value: float) -> str:
+    """A time in seconds as written (`3.0`), or rounded when it has so many digits that it could
+    be mistaken for (or be) a long number such as a card's."""
+    return repr(value) if abs(value) < 1e7 else f"{value:.6g}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
