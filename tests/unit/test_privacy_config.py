@@ -30,7 +30,18 @@ def test_default_is_every_kind():
         Redactor().kinds
         == ALL_KINDS
         == frozenset(
-            {"card", "cvv", "expiry", "pin", "national_id", "phone", "email", "address", "dob"}
+            {
+                "card",
+                "cvv",
+                "expiry",
+                "pin",
+                "national_id",
+                "iban",
+                "phone",
+                "email",
+                "address",
+                "dob",
+            }
         )
     )
     assert {k.placeholder for k in KINDS.values()} == {
@@ -39,10 +50,12 @@ def test_default_is_every_kind():
         "[EXPIRY]",
         "[PIN]",
         "[SSN]",
+        "[IBAN]",
         "[PHONE]",
         "[EMAIL]",
         "[ADDRESS]",
         "[DOB]",
+        "[NAME]",  # opt-in (TRAINER_REDACT_NAMES=1), not in ALL_KINDS
     }
 
 

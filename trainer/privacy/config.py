@@ -3,9 +3,11 @@
     TRAINER_REDACT=card,cvv,email    redact only these kinds (default: all kinds)
     TRAINER_REDACT=none              redact nothing
     TRAINER_STORE_UNREDACTED=1       storage code may also keep the original text
+    TRAINER_REDACT_NAMES=1           also replace people's names with [NAME] (spaCy PERSON)
 
-Kinds: card, cvv, expiry, pin, national_id, phone, email, address, dob (aliases such as "ssn",
-"nino", "credit_card", "date_of_birth", "otp" are accepted).
+Kinds: card, cvv, expiry, pin, national_id, iban, phone, email, address, dob, and the opt-in
+name (aliases such as "ssn", "nino", "credit_card", "date_of_birth", "otp", "person" are
+accepted).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from trainer.errors import TrainerError
 
 ENV_KINDS = "TRAINER_REDACT"
 ENV_STORE_UNREDACTED = "TRAINER_STORE_UNREDACTED"
+ENV_REDACT_NAMES = "TRAINER_REDACT_NAMES"
 
 
 class RedactionConfigError(TrainerError):
@@ -47,15 +50,21 @@ KINDS: dict[str, Kind] = {
             "national_id",
             "[SSN]",
             ("NATIONAL_ID", "US_SSN", "UK_NINO"),
-            "US Social Security and UK National Insurance numbers",
+            "national identity numbers (US SSN, UK NI, Canada SIN, Spain DNI/NIE, Italy codice "
+            "fiscale, Netherlands BSN, France NIR, Ireland PPSN, India Aadhaar)",
         ),
+        Kind("iban", "[IBAN]", ("IBAN_CODE",), "international bank account numbers (IBAN)"),
         Kind("phone", "[PHONE]", ("PHONE_NUMBER",), "phone numbers"),
         Kind("email", "[EMAIL]", ("EMAIL_ADDRESS",), "email addresses"),
         Kind("address", "[ADDRESS]", ("STREET_ADDRESS",), "street addresses and postcodes"),
         Kind("dob", "[DOB]", ("DATE_OF_BIRTH",), "dates of birth"),
+        Kind("name", "[NAME]", ("PERSON",), "people's names (only when asked for: opt-in)"),
     )
 }
-ALL_KINDS: frozenset[str] = frozenset(KINDS)
+# Names are opt-in (TRAINER_REDACT_NAMES=1 or naming the kind): "all" means every other kind.
+OPT_IN_KINDS: frozenset[str] = frozenset({"name"})
+ALL_KINDS: frozenset[str] = frozenset(KINDS) - OPT_IN_KINDS
+NAME_PLACEHOLDER = "[NAME]"
 ALIASES: dict[str, str] = {
     "credit_card": "card",
     "card_number": "card",
@@ -74,6 +83,10 @@ ALIASES: dict[str, str] = {
     "street_address": "address",
     "date_of_birth": "dob",
     "birth_date": "dob",
+    "bank_account": "iban",
+    "iban_code": "iban",
+    "person": "name",
+    "names": "name",
 }
 ENTITY_KIND: dict[str, str] = {e: k.name for k in KINDS.values() for e in k.entities}
 PLACEHOLDERS: frozenset[str] = frozenset(k.placeholder for k in KINDS.values())
@@ -99,9 +112,16 @@ def parse_kinds(value: str | Iterable[str], *, where: str = "kinds") -> frozense
 
 
 def kinds_from_env() -> frozenset[str]:
-    """The kinds $TRAINER_REDACT names; every kind when it is unset or empty."""
+    """The kinds $TRAINER_REDACT names (every default kind when it is unset or empty), plus
+    names when TRAINER_REDACT_NAMES=1."""
     value = os.environ.get(ENV_KINDS, "").strip()
-    return parse_kinds(value, where=ENV_KINDS) if value else ALL_KINDS
+    kinds = parse_kinds(value, where=ENV_KINDS) if value else ALL_KINDS
+    return kinds | {"name"} if redact_names_enabled() else kinds
+
+
+def redact_names_enabled() -> bool:
+    """True when TRAINER_REDACT_NAMES=1 (or true/yes/on): people's names become [NAME]."""
+    return os.environ.get(ENV_REDACT_NAMES, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def resolve_kinds(kinds: Iterable[str] | str | None) -> frozenset[str]:

@@ -43,6 +43,9 @@ from trainer.privacy.patterns import DIGIT_WORDS, MONTHS, ORDINAL_WORDS, TEEN_WO
 SCORE_THRESHOLD = 0.4
 # How much of the previous turn is read as context ("what's the security code?" -> "123").
 CONTEXT_CHARS = 160
+# Texts longer than PIECE_CHARS are analyzed in pieces that overlap by PIECE_OVERLAP characters.
+PIECE_CHARS = 4000
+PIECE_OVERLAP = 400
 _JOIN = "\n"
 _MAYBE_PII = re.compile(
     r"\d|@|\b(?:at|"
@@ -131,9 +134,14 @@ class Redactor:
         return self.redact_many([text], contexts=[context])[0]
 
     def redact_many(
-        self, texts: Sequence[str], contexts: Sequence[str | None] | None = None
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[str | None] | None = None,
+        *,
+        names: Iterable[str | None] = (),
     ) -> list[Redaction]:
-        """Redact many texts in one pass of the shared spaCy pipeline."""
+        """Redact many texts in one pass of the shared spaCy pipeline. `names`: the people of
+        the conversation (agent, customer), also redacted wherever said when names are."""
         texts = list(texts)
         contexts = list(contexts) if contexts is not None else [None] * len(texts)
         if len(contexts) != len(texts):
@@ -143,25 +151,39 @@ class Redactor:
         from trainer.privacy.engine import LANGUAGE, get_analyzer
 
         analyzer = get_analyzer()
-        jobs = [_with_context(t, c) for t, c in zip(texts, contexts, strict=True)]
-        work = [(i, job) for i, job in enumerate(jobs) if _worth_analyzing(texts[i])]
+        # Names need no digit or "@": with the name kind on, every text is read.
+        every = "name" in self.kinds
+        # A long text is read in overlapping pieces, so no recognizer ever sees more than
+        # PIECE_CHARS at once: whatever it costs per text, a turn costs linear time in its length.
+        work = [
+            (i, start, _with_context(texts[i][start:end], contexts[i] if start == 0 else None))
+            for i in range(len(texts))
+            if every or _worth_analyzing(texts[i])
+            for start, end in _pieces(texts[i])
+        ]
+        known = _known_names(names) if every else None
         found: dict[int, list[RedactedSpan]] = {}
         try:
             artifacts = analyzer.nlp_engine.process_batch(
-                [job[0] for _, job in work], language=LANGUAGE
+                [job[0] for _, _, job in work], language=LANGUAGE
             )
-            for (i, (full, offset)), (_, nlp_artifacts) in zip(work, artifacts, strict=True):
+            for (i, start, (full, offset)), (_, nlp_artifacts) in zip(work, artifacts, strict=True):
                 results = analyzer.analyze(
                     full,
                     language=LANGUAGE,
                     entities=self.entities,
                     score_threshold=SCORE_THRESHOLD,
                     nlp_artifacts=nlp_artifacts,
+                    ad_hoc_recognizers=[known] if known else None,
                 )
-                found[i] = _merge(results, offset, len(texts[i]), texts[i])
+                piece = full[offset:]
+                spans = _merge(results, offset, len(piece), piece)
+                found.setdefault(i, []).extend(
+                    RedactedSpan(s.start + start, s.end + start, s.kind) for s in spans
+                )
         finally:
             clear_caches()  # the recognizers' per-text caches hold unredacted text
-        return [_apply(t, found.get(i, []), self.kinds) for i, t in enumerate(texts)]
+        return [_apply(t, _joined(found.get(i, [])), self.kinds) for i, t in enumerate(texts)]
 
     def find(self, text: str, *, context: str | None = None) -> list[RedactedSpan]:
         """Only the spans that `redact` would replace."""
@@ -180,7 +202,8 @@ def redact_conversation(
     redactor = redactor or Redactor()
     texts = [turn.text for turn in conversation.turns]
     contexts = [None, *texts[:-1]][: len(texts)]
-    results = redactor.redact_many(texts, contexts=contexts)
+    names = (conversation.agent, conversation.customer)
+    results = redactor.redact_many(texts, contexts=contexts, names=names)
     turns = [
         dataclasses.replace(turn, text=result.text)
         for turn, result in zip(conversation.turns, results, strict=True)
@@ -191,6 +214,12 @@ def redact_conversation(
     return clean, per_turn
 
 
+def _known_names(names: Iterable[str | None]):
+    from trainer.privacy.recognizers.person import known_names_recognizer
+
+    return known_names_recognizer(names)
+
+
 def _with_context(text: str, context: str | None) -> tuple[str, int]:
     """The text to analyze (the tail of `context`, a newline, the text) and where `text` starts."""
     if not context:
@@ -199,6 +228,48 @@ def _with_context(text: str, context: str | None) -> tuple[str, int]:
     if len(context) > CONTEXT_CHARS and " " in tail:
         tail = tail[tail.index(" ") + 1 :]
     return tail + _JOIN + text, len(tail) + len(_JOIN)
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """[start, end) pieces of at most PIECE_CHARS covering `text`, each overlapping the next by
+    about PIECE_OVERLAP (longer than any personal datum and the words that announce it), cut
+    after whitespace where there is some, so every datum lies whole inside some piece."""
+    if len(text) <= PIECE_CHARS:
+        return [(0, len(text))]
+    pieces, start = [], 0
+    while True:
+        end = start + PIECE_CHARS
+        if end >= len(text):
+            pieces.append((start, len(text)))
+            return pieces
+        blank = _last_blank(text, end - PIECE_OVERLAP // 4, end)
+        end = blank if blank is not None else end
+        pieces.append((start, end))
+        blank = _last_blank(text, end - PIECE_OVERLAP - PIECE_OVERLAP // 4, end - PIECE_OVERLAP)
+        start = blank if blank is not None else end - PIECE_OVERLAP
+
+
+def _last_blank(text: str, low: int, high: int) -> int | None:
+    """The position just after the last whitespace in text[low:high], if any."""
+    for index in range(high - 1, low - 1, -1):
+        if text[index].isspace():
+            return index + 1
+    return None
+
+
+def _joined(spans: list[RedactedSpan]) -> list[RedactedSpan]:
+    """Spans found in overlapping pieces, overlaps joined (the longer span names the kind)."""
+    if len(spans) < 2:
+        return spans
+    out: list[RedactedSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and span.start < out[-1].end:
+            last = out[-1]
+            kind = span.kind if span.end - span.start > last.end - last.start else last.kind
+            out[-1] = RedactedSpan(last.start, max(last.end, span.end), kind)
+        else:
+            out.append(span)
+    return out
 
 
 def _worth_analyzing(text: str) -> bool:

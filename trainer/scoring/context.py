@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from trainer.conversation import Conversation, Evidence, Turn
 from trainer.nlp.patterns import PatternBank, load_patterns
 from trainer.nlp.pipeline import load_nlp
+from trainer.privacy.config import NAME_PLACEHOLDER
 
 _FIRST_NAME = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 
@@ -93,7 +94,9 @@ class ScoringContext:
                 return match.group(0)
         for i in self.indices("customer"):
             for span in self.find(i, "self_introduction"):
-                following = self.docs[i][span.end : span.end + 1]
+                following = self.docs[i][span.end : span.end + 3]
                 if len(following) and following[0].is_title:
                     return following[0].text
+                if following.text == NAME_PLACEHOLDER:  # TRAINER_REDACT_NAMES took it out
+                    return NAME_PLACEHOLDER
         return None

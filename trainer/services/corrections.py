@@ -54,6 +54,8 @@ def correct_turn(
             f"unknown speaker {speaker!r}", where=where, fix=f"use one of {', '.join(SPEAKERS)}"
         )
     turn = turns[position]
+    if text is not None:
+        text = _redacted(text, turns[position - 1].text if position else None)
     before = {"speaker": turn.speaker, "text": turn.text}
     if turn.original_text is None:  # keep the first version through later corrections
         turn.original_text, turn.original_speaker = turn.text, turn.speaker
@@ -87,3 +89,14 @@ def correct_turn(
         "original_text": turn.original_text,
         "score": score,
     }
+
+
+def _redacted(text: str, context: str | None) -> str:
+    """A reviewer's words are redacted like ingested ones before they are stored or audited
+    (a corrected mis-hearing may spell out the card number ASR garbled), unless
+    TRAINER_STORE_UNREDACTED=1."""
+    from trainer.privacy import Redactor, store_unredacted_allowed
+
+    if store_unredacted_allowed():
+        return text
+    return Redactor().redact(text, context=context).text

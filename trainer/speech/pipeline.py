@@ -228,8 +228,11 @@ def attribute_speakers(
     return assign_roles(mono_turns(samples, transcript, voiced)), "mono"
 
 
-def redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
-    """Turn texts and words with personal data replaced by typed placeholders."""
+def redact_turns(
+    turns: list[SpeakerTurn], names: tuple[str | None, ...] = ()
+) -> tuple[list[Turn], list[dict]]:
+    """Turn texts and words with personal data replaced by typed placeholders. `names`: the
+    call's agent and customer, redacted wherever said when TRAINER_REDACT_NAMES=1."""
     from trainer.privacy import Redactor, store_unredacted_allowed
 
     redactor = Redactor()
@@ -239,7 +242,9 @@ def redact_turns(turns: list[SpeakerTurn]) -> tuple[list[Turn], list[dict]]:
     laid_out = [_lay_out(turn) for turn in turns]
     texts = [text for _, _, text in laid_out]
     # Each turn is read with the previous one as context ("what's the security code?" -> digits).
-    redactions = redactor.redact_many(texts, contexts=[None, *texts[:-1]][: len(texts)])
+    redactions = redactor.redact_many(
+        texts, contexts=[None, *texts[:-1]][: len(texts)], names=names
+    )
     for index, (turn, (words, offsets, text), redaction) in enumerate(
         zip(turns, laid_out, redactions, strict=True)
     ):
@@ -315,7 +320,8 @@ def process_call(
     speaker_turns, mode = attribute_speakers(audio, engine, agent_side or agent_channel(), progress)
     if progress:
         progress(0.92, "redacting personal data")
-    turns, redactions = redact_turns(speaker_turns)
+    known = (metadata or {}).get("agent"), (metadata or {}).get("customer")
+    turns, redactions = redact_turns(speaker_turns, names=known)
     # Measured on the stored (redacted) words, so a later recompute (a role swap) agrees exactly.
     metrics = measure(stored_speaker_turns(turns), audio.duration)
     meta = dict(metadata or {})

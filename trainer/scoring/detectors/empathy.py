@@ -6,6 +6,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trainer.privacy.config import NAME_PLACEHOLDER
 from trainer.scoring.context import ScoringContext
 from trainer.scoring.helpers import first_hit, plural, quote, spans_evidence
 from trainer.scoring.registry import detector
@@ -90,15 +91,17 @@ class NameParams(BaseModel):
 
 @detector("empathy.uses_name.v1", params=NameParams)
 def uses_name(ctx: ScoringContext, params: NameParams) -> Score:
-    """The agent uses the customer's name."""
+    """The agent uses the customer's name. Where names were redacted (TRAINER_REDACT_NAMES=1)
+    a [NAME] placeholder counts, unless it is the agent's own ("this is [NAME]")."""
     name = ctx.customer_first_name
     if not name:
         return not_applicable("the customer's name is not known in this conversation")
-    pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    pattern = re.compile(rf"\b{re.escape(name)}\b|{re.escape(NAME_PLACEHOLDER)}", re.IGNORECASE)
     hits = [
         ctx.evidence(i, m.span())
         for i in ctx.indices("agent")
         for m in pattern.finditer(ctx.turns[i].text)
+        if m.group() != NAME_PLACEHOLDER or not _introduces_agent(ctx, i, m.start())
     ]
     if len(hits) >= params.min_uses:
         return scored(
@@ -109,6 +112,11 @@ def uses_name(ctx: ScoringContext, params: NameParams) -> Score:
             len(hits) / params.min_uses, f"the agent used {name!r} only {len(hits)} time(s)", hits
         )
     return scored(0.0, f"the agent never used the customer's name ({name})")
+
+
+def _introduces_agent(ctx: ScoringContext, index: int, start: int) -> bool:
+    """A placeholder right after "this is" / "my name is" in an agent turn is the agent's name."""
+    return any(0 <= start - s.end_char <= 2 for s in ctx.find(index, "agent_introduction"))
 
 
 @detector("empathy.no_dismissive_language.v1")
