@@ -60,6 +60,14 @@ def user_errors(fn):
         except TrainerError as exc:
             err.print(f"[bold red]error[/] {exc.format()}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except Exception as exc:
+            from trainer.jobs.outage import describe_outage
+
+            outage = describe_outage(exc)  # the database or Redis went away mid-command
+            if outage is None:
+                raise
+            err.print(f"[bold red]error[/] {outage.format()}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
 
     return wrapper
 

@@ -3,32 +3,50 @@
 A call's conversation exists from the moment its file is ingested, with a status the web app
 shows: queued -> processing (with progress) -> scored, or failed with the reason. A failure never
 touches what was stored before; the same audio ingested twice is not transcribed twice.
+
+A transcription holds a lease on its call (trainer.jobs.leases): only the holder may write
+progress or the result, and turns, speech analytics, the evaluation and the status are written in
+one transaction, so a worker killed at any point leaves the call as it was, ready to be redone.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor
 from trainer.db.models import ConversationRecord, TurnRecord
 from trainer.db.repository import find_conversation, match_agent
+from trainer.db.retry import is_transient
 from trainer.db.session import session_scope
 from trainer.errors import TrainerError
-from trainer.speech.audio import file_sha256, looks_like_audio
+from trainer.jobs.leases import Lease, is_stale, parse_lease
+from trainer.speech.audio import file_sha256, has_text_bom, looks_like_audio
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".m4a", ".mp4", ".flac", ".ogg", ".opus", ".oga", ".webm"}
 Progress = Callable[[float, str], None]
 
 
+# Names of text files: one that starts with a UTF-16/32 byte-order mark is (perhaps broken) text,
+# even where its first bytes would also pass for an MPEG frame sync (FF FE).
+TEXT_EXTENSIONS = {".json", ".txt", ".csv", ".tsv", ".text", ".log"}
+
+
 def is_call_file(path: Path) -> bool:
     """Audio by its bytes, or a file named like audio (which then fails as audio, clearly)."""
-    return looks_like_audio(path) or path.suffix.lower() in AUDIO_EXTENSIONS
+    if path.suffix.lower() in AUDIO_EXTENSIONS:
+        return True
+    if path.suffix.lower() in TEXT_EXTENSIONS and has_text_bom(path):
+        return False
+    return looks_like_audio(path)
 
 
 def call_id_and_sidecar(path: Path) -> tuple[str, dict]:
@@ -60,20 +78,26 @@ class CallIntake:
     reason: str | None = None
 
 
-def register_call(session: Session, path: Path, external_id: str | None = None) -> CallIntake:
-    """Create (or find) the call's conversation with status 'queued'; nothing is transcribed."""
+def register_call(
+    session: Session, path: Path, external_id: str | None = None, *, replace: bool = False
+) -> CallIntake:
+    """Create (or find) the call's conversation with status 'queued'; nothing is transcribed.
+
+    A call stuck 'processing' whose worker died (a stale lease) is queued again, and `replace`
+    queues any stored call again (a worker still on it then finds its lease gone and stops)."""
     call_id, meta = call_id_and_sidecar(path)
     call_id = external_id or call_id
     digest = file_sha256(path) if path.is_file() else "missing"
     record = find_conversation(session, call_id)
     if record is not None:
-        if record.content_hash == digest and record.status != "failed":
+        redo = replace or record.status == "failed" or lease_is_stale(record)
+        if record.content_hash == digest and not redo:
             return CallIntake(call_id, "unchanged")
-        if record.content_hash != digest and record.status != "failed":
+        if record.content_hash != digest and not redo:
             raise TrainerError(
                 f"call {call_id!r} is already stored from other audio",
                 where=str(path),
-                fix="give it another id (a sidecar .json with 'id'), or remove the old one",
+                fix="give it another id (a sidecar .json with 'id'), or pass --replace",
             )
         action = "retried"
     else:
@@ -92,12 +116,85 @@ def register_call(session: Session, path: Path, external_id: str | None = None) 
     return CallIntake(call_id, action)
 
 
-def _set_progress(url: str | None, external_id: str, fraction: float, stage: str) -> None:
+class LeaseLost(Exception):
+    """Another worker (or `ingest --replace`) took the call over: stop without writing."""
+
+
+# Tokens of the transcriptions running in this process: a lease of this process whose token is
+# not here belongs to an attempt that is over (it failed on a lost database connection).
+_ACTIVE: set[str] = set()
+
+
+def lease_is_stale(record: ConversationRecord) -> bool:
+    """True when the call is 'processing' but nobody is working on it any more."""
+    if record.status != "processing":
+        return False
+    lease = parse_lease(record.status_reason)
+    if lease is None:
+        return is_stale(None, None, record.updated_at)
+    if lease.pid == os.getpid() and lease.host == socket.gethostname():
+        return lease.token not in _ACTIVE
+    return is_stale(lease.host, lease.pid, record.updated_at)
+
+
+def _claim(url: str | None, external_id: str, lease: Lease, engine, model) -> tuple | None:
+    """Take the call's lease: (audio path, sidecar), or None when it is done already or another
+    live worker holds it. A conditional update, so two workers never both win."""
     with session_scope(url) as session:
         record = find_conversation(session, external_id)
-        if record is not None:
-            record.status = "processing"
-            record.extra = {**(record.extra or {}), "progress": round(fraction, 3), "stage": stage}
+        if record is None:
+            raise TrainerError(f"no call {external_id!r} registered")
+        if record.status != "queued" and not lease_is_stale(record):
+            return None
+        extra = dict(record.extra or {})
+        extra.update(job={"engine": engine, "model": model}, progress=0.0, stage="starting")
+        won = session.execute(
+            update(ConversationRecord)
+            .where(
+                ConversationRecord.id == record.id,
+                ConversationRecord.status == record.status,
+                _same_reason(record.status_reason),
+            )
+            .values(
+                status="processing",
+                status_reason=lease.reason(),
+                extra=extra,
+                updated_at=datetime.now(UTC),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not won:
+            return None
+        return record.source, dict(extra.get("sidecar") or {})
+
+
+def _same_reason(reason: str | None):
+    column = ConversationRecord.status_reason
+    return column.is_(None) if reason is None else column == reason
+
+
+def _held(session: Session, external_id: str, lease: Lease) -> ConversationRecord:
+    """The call, locked for this transaction, if this lease still holds it; else LeaseLost."""
+    from sqlalchemy import select
+
+    record = session.scalar(
+        select(ConversationRecord)
+        .where(ConversationRecord.external_id == external_id)
+        .with_for_update()
+    )
+    if record is None or record.status != "processing" or record.status_reason != lease.reason():
+        raise LeaseLost(external_id)
+    return record
+
+
+def _set_progress(
+    url: str | None, external_id: str, lease: Lease, fraction: float, stage: str
+) -> None:
+    # Each step is also the lease's heartbeat (updated_at).
+    with session_scope(url) as session:
+        record = _held(session, external_id, lease)
+        record.extra = {**(record.extra or {}), "progress": round(fraction, 3), "stage": stage}
+        record.updated_at = datetime.now(UTC)
 
 
 def transcribe_stored(
@@ -111,15 +208,28 @@ def transcribe_stored(
 ) -> str:
     """Transcribe a registered call, store its turns and analytics, score it; return the status.
 
-    Any failure leaves the call 'failed' with the reason and everything else as it was.
+    Any failure leaves the call 'failed' with the reason and everything else as it was; a lost
+    database connection is raised (the queue retries the job). A call done already, or held by
+    another live worker, is left alone: its current status is returned.
     """
+    lease = Lease.mine()
+    _ACTIVE.add(lease.token)
+    try:
+        return _transcribe(external_id, lease, engine, model, url, progress, score)
+    except LeaseLost:
+        return "superseded"
+    finally:
+        _ACTIVE.discard(lease.token)
+
+
+def _transcribe(external_id, lease, engine, model, url, progress, score) -> str:
     from trainer.speech.pipeline import process_call
 
-    with session_scope(url) as session:
-        record = find_conversation(session, external_id)
-        if record is None:
-            raise TrainerError(f"no call {external_id!r} registered")
-        path, sidecar = record.source, dict((record.extra or {}).get("sidecar") or {})
+    claimed = _claim(url, external_id, lease, engine, model)
+    if claimed is None:
+        with session_scope(url) as session:
+            return find_conversation(session, external_id).status
+    path, sidecar = claimed
     last = [-1.0]
 
     def report(fraction: float, stage: str) -> None:
@@ -127,7 +237,7 @@ def transcribe_stored(
             progress(fraction, stage)
         if fraction - last[0] >= 0.05 or fraction >= 1.0:  # a status the web app can poll
             last[0] = fraction
-            _set_progress(url, external_id, fraction, stage)
+            _set_progress(url, external_id, lease, fraction, stage)
 
     agent_side = sidecar.get("agent_channel")
     try:
@@ -140,18 +250,25 @@ def transcribe_stored(
             metadata=sidecar,
             progress=report,
         )
+        playback = _write_playback(path, result.redactions, result.info.sha256)
+        result.conversation.metadata["audio"]["playback"] = str(playback)
+        return _store_result(url, external_id, lease, result, sidecar, score)
     except Exception as exc:  # noqa: BLE001 - any failure becomes the call's status
+        if isinstance(exc, LeaseLost) or is_transient(exc):
+            raise  # someone else has the call, or the queue retries once the database is back
         reason = exc.format() if isinstance(exc, TrainerError) else f"{type(exc).__name__}: {exc}"
         with session_scope(url) as session:
-            record = find_conversation(session, external_id)
+            record = _held(session, external_id, lease)
             record.status, record.status_reason = "failed", reason
             record.extra = {**(record.extra or {}), "stage": "failed"}
         return "failed"
+
+
+def _store_result(url, external_id, lease, result, sidecar: dict, score: bool) -> str:
+    """One transaction: the turns, the analytics, the evaluation and the status, or nothing."""
     conversation = result.conversation
-    playback = _write_playback(path, result.redactions, result.info.sha256)
-    conversation.metadata["audio"]["playback"] = str(playback)
     with session_scope(url) as session:
-        record = find_conversation(session, external_id)
+        record = _held(session, external_id, lease)
         record.turns.clear()
         session.flush()
         record.turns = [
@@ -165,7 +282,7 @@ def transcribe_stored(
             )
             for i, t in enumerate(conversation.turns)
         ]
-        record.duration_seconds = result.conversation.metadata["speech"]["duration"]
+        record.duration_seconds = conversation.metadata["speech"]["duration"]
         record.extra = {
             **conversation.metadata,
             "sidecar": sidecar,
@@ -173,13 +290,13 @@ def transcribe_stored(
             "stage": "done",
         }
         record.status, record.status_reason = "ingested", None
-    if score:
+        if not score:
+            return "ingested"
         from trainer.services.scoring import score_stored
 
-        with session_scope(url) as session:
-            score_stored(session, [external_id])
-        return "scored"
-    return "ingested"
+        session.flush()
+        summary = score_stored(session, [external_id])
+    return "scored" if summary.scored else "failed"
 
 
 PLAYBACK_DIR = Path("var") / "audio"
