@@ -49,6 +49,9 @@ def ingest(
     background: Annotated[
         bool, typer.Option(help="Queue call transcription for 'trainer worker'.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes to read and store chat files with.")
+    ] = 1,
 ) -> None:
     """Read chat logs (JSON, CSV, plain text, ABCD JSON) and calls (wav, mp3, m4a, flac, ogg,
     opus) into the database. Calls are transcribed, redacted, measured and scored."""
@@ -66,10 +69,12 @@ def ingest(
     total = len(find_files(paths))
     if call_id and total != 1:
         raise TrainerError("--id names one call", where="--id", fix="pass a single audio file")
+    from trainer.db.retry import retry_count
     from trainer.db.session import session_scope
 
     with session_scope() as session:
         actor = acting_actor(session)
+    retries_before = retry_count()
     with _progress(total, "ingest") as bar:
         task = bar.add_task("", total=total)
         summary = ingest_paths(
@@ -79,6 +84,7 @@ def ingest(
             replace=replace,
             call_id=call_id,
             progress=lambda p: bar.update(task, advance=1, description=p.name),
+            workers=workers,
         )
     failed_calls = _transcribe_calls(summary.calls, engine, model, background)
     out.print(
@@ -86,6 +92,13 @@ def ingest(
         f"replaced {len(summary.replaced)}, unchanged {len(summary.unchanged)}, "
         f"skipped {len(summary.skipped)}, failed {len(summary.failed) + len(failed_calls)}"
     )
+    if retries := retry_count() - retries_before:
+        # Other writers held the SQLite file; say so, and that the retries stored everything.
+        out.print(
+            f"the database was busy: {retries} write(s) retried, "
+            + ("all stored" if not summary.failed else "see the failures below"),
+            highlight=False,
+        )
     for _path, reason in summary.skipped:
         err.print(f"[yellow]skipped[/] {reason}", highlight=False, soft_wrap=True)
     for _path, reason in summary.failed:
@@ -93,7 +106,7 @@ def ingest(
     for cid, reason in failed_calls:
         err.print(f"[bold red]failed[/] call {cid}: {reason}", highlight=False, soft_wrap=True)
     if score and (summary.ingested or summary.replaced):
-        _score(summary.ingested + summary.replaced, None)
+        _score(summary.ingested + summary.replaced, None, workers)
     if summary.failed or failed_calls:
         raise typer.Exit(1)
 
@@ -139,7 +152,7 @@ def _transcribe_calls(
     return failed
 
 
-def _score(ids: list[str] | None, rubric: str | None) -> None:
+def _score(ids: list[str] | None, rubric: str | None, workers: int = 1) -> None:
     from trainer.db.session import session_scope
     from trainer.services.scoring import rescore, resolve_rubric
 
@@ -155,6 +168,7 @@ def _score(ids: list[str] | None, rubric: str | None) -> None:
                 ids,
                 resolved,
                 lambda cid: bar.update(task, advance=1, description=cid),
+                workers=workers,
             )
     out.print(f"scored {len(summary.scored)} with {resolved.ref}, failed {len(summary.failed)}")
     for cid, reason in summary.failed:
@@ -174,6 +188,9 @@ def score(
     background: Annotated[
         bool, typer.Option(help="Queue the work for 'trainer worker' instead of running it here.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes to score with (one per core is fastest).")
+    ] = 1,
 ) -> None:
     """Score stored conversations against a rubric (re-scoring replaces the automatic one)."""
     if not all_ and not conversations:
@@ -188,7 +205,7 @@ def score(
             result = queue_rescore(session, acting_actor(session), ids, rubric)
         out.print(f"queued scoring job {result.id} on {queue_url()}", highlight=False)
         return
-    _score(ids, rubric)
+    _score(ids, rubric, workers)
 
 
 @app.command()

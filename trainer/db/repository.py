@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
 
@@ -20,6 +21,7 @@ from trainer.db.models import (
     RubricRecord,
     TurnRecord,
     User,
+    utcnow,
 )
 from trainer.errors import NotFoundError
 from trainer.scoring.engine import EvaluationResult
@@ -167,9 +169,17 @@ def store_rubric(session: Session, rubric: Rubric) -> RubricRecord:
             definition=rubric.definition(),
             content_hash=digest,
         )
-        session.add(record)
-        session.flush()
-    elif record.content_hash != digest:
+        try:
+            with session.begin_nested():
+                session.add(record)
+        except IntegrityError:
+            # Another process (an API thread, a worker) stored this version first: use theirs.
+            record = session.scalars(
+                select(RubricRecord).where(
+                    RubricRecord.slug == rubric.id, RubricRecord.version == rubric.version
+                )
+            ).one()
+    if record.content_hash != digest:
         from trainer.errors import RubricError
 
         raise RubricError(
@@ -210,7 +220,11 @@ def save_evaluation(
         Evaluation.kind == "auto",
     )
     _forget_loaded(session, session.scalars(select(Evaluation.id).where(*replaced)).all())
-    session.execute(delete(Evaluation).where(*replaced))
+    # No session sync: the loaded ones are forgotten above, and "evaluate" walks the whole
+    # identity map on every call (quadratic over a long run).
+    session.execute(
+        delete(Evaluation).where(*replaced), execution_options={"synchronize_session": False}
+    )
     session.expire(record, ["evaluations"])
     evaluation = Evaluation(
         conversation_id=record.id,
@@ -237,6 +251,73 @@ def save_evaluation(
     record.status, record.status_reason = "scored", None
     session.flush()
     return evaluation
+
+
+def save_evaluations(
+    session: Session, rubric_id: int, results: list[tuple[int, EvaluationResult]]
+) -> list[int]:
+    """`save_evaluation` for many conversations (id, result) at once, in bulk: one DELETE of their
+    earlier automatic evaluations for this rubric version, one INSERT of the new evaluations and
+    one of all their criterion rows. Human reviews and calibration scores are never touched.
+    Conversation statuses are the caller's (ORM objects it holds). Returns the new ids in order.
+    """
+    if not results:
+        return []
+    conversation_ids = [conversation_id for conversation_id, _ in results]
+    replaced = (
+        Evaluation.conversation_id.in_(conversation_ids),
+        Evaluation.rubric_id == rubric_id,
+        Evaluation.kind == "auto",
+    )
+    _forget_loaded(session, session.scalars(select(Evaluation.id).where(*replaced)).all())
+    session.execute(
+        delete(Evaluation).where(*replaced), execution_options={"synchronize_session": False}
+    )
+    for conversation_id in conversation_ids:
+        loaded = session.identity_map.get(identity_key(ConversationRecord, conversation_id))
+        if loaded is not None and "evaluations" in loaded.__dict__:
+            session.expire(loaded, ["evaluations"])
+    now = utcnow()
+    evaluations = Evaluation.__table__
+    # Core inserts (no ORM unit of work): the ids come back in parameter order.
+    ids = list(
+        session.execute(
+            insert(evaluations).returning(evaluations.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "conversation_id": conversation_id,
+                    "rubric_id": rubric_id,
+                    "kind": "auto",
+                    "status": "needs_review" if result.needs_review else "completed",
+                    "score": result.score,
+                    "sections": result.sections,
+                    "pipeline": "rules",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for conversation_id, result in results
+            ],
+        ).scalars()
+    )
+    rows = [
+        {
+            "evaluation_id": evaluation_id,
+            "section_id": c.section_id,
+            "criterion_id": c.criterion_id,
+            "status": c.score.status,
+            "value": c.score.value,
+            "explanation": c.score.explanation,
+            "evidence": [e.as_dict() for e in c.score.evidence],
+            "detector": c.detector,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for evaluation_id, (_, result) in zip(ids, results, strict=True)
+        for c in result.criteria
+    ]
+    if rows:
+        session.execute(insert(CriterionScore.__table__), rows)
+    return ids
 
 
 def counts_toward_scores():

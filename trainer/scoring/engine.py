@@ -66,10 +66,16 @@ def _run(ctx: ScoringContext, section: Section, criterion: Criterion) -> Criteri
 
 
 def score_conversation(
-    conversation: Conversation, rubric: Rubric, nlp: Language | None = None
+    conversation: Conversation,
+    rubric: Rubric,
+    nlp: Language | None = None,
+    ctx: ScoringContext | None = None,
 ) -> EvaluationResult:
-    """Run every criterion's detector on the conversation and apply the score formula."""
-    ctx = ScoringContext(conversation, nlp)
+    """Run every criterion's detector on the conversation and apply the score formula.
+
+    A caller that reads the same conversation afterwards (follow-up promises) passes its own
+    `ctx`, so each turn is parsed and matched once."""
+    ctx = ctx or ScoringContext(conversation, nlp)
     results = tuple(_run(ctx, section, criterion) for section, criterion in rubric.criteria())
     values = {r.criterion_id: r.score.value for r in results}
     return EvaluationResult(conversation.external_id, rubric.ref, results, compute(rubric, values))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,6 +57,9 @@ class DetectorSpec:
         return self.fn(ctx, self.validate_params(params or {}))
 
 
+_LOADING = threading.RLock()
+
+
 class DetectorRegistry:
     """Name -> DetectorSpec, filled by importing every module in `trainer.scoring.detectors`."""
 
@@ -72,10 +76,15 @@ class DetectorRegistry:
     def _ensure_loaded(self) -> None:
         if self._loaded:
             return
-        self._loaded = True
-        package = importlib.import_module("trainer.scoring.detectors")
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+        # The API scores requests on many threads at once: until every family is imported, the
+        # others wait (flagging "loaded" first let them see half a registry: unknown detectors).
+        with _LOADING:
+            if self._loaded:
+                return
+            package = importlib.import_module("trainer.scoring.detectors")
+            for module in pkgutil.iter_modules(package.__path__):
+                importlib.import_module(f"{package.__name__}.{module.name}")
+            self._loaded = True
 
     def get(self, name: str) -> DetectorSpec:
         """The detector registered under `name` (KeyError if none)."""

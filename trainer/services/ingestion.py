@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
 from trainer.db.repository import store_conversation
-from trainer.db.session import session_scope
+from trainer.db.session import transaction
 from trainer.errors import IngestError, TrainerError
 from trainer.ingest import UnrecognizedFormat, find_files, read_file
 from trainer.ingest.files import read_bytes
@@ -45,6 +46,7 @@ def ingest_paths(
     url: str | None = None,
     call_id: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
     """Read every file under `paths` and store its conversations.
 
@@ -53,35 +55,95 @@ def ingest_paths(
     `trainer.services.calls.transcribe_stored`; `call_id` names a single call given directly.
     A file nobody named that is not a conversation (a README in the folder) is skipped.
     Only admins ingest (API tokens included); the run is one row of the audit log.
+    With `workers` > 1, chat files are read, redacted and stored by that many processes.
     """
     authorize(actor, Action.INGEST)
     aliases = aliases or SpeakerAliases.from_env()
     summary = IngestSummary()
+    chats = []
     for path, named in find_files([Path(p) for p in paths]):
         if is_call_file(path):
-            _register_call(path, summary, url, call_id if named else None)
+            _register_call(path, summary, url, call_id if named else None, replace)
             if progress:
                 progress(path)
-            continue
-        try:
-            read = read_file(path, aliases)
-            conversations = [_redacted(c) for c in read.conversations]
-            with session_scope(url) as session:
-                outcomes = [store_conversation(session, c, replace=replace) for c in conversations]
-            for outcome in outcomes:
-                bucket = {"created": summary.ingested, "replaced": summary.replaced}.get(
-                    outcome.action, summary.unchanged
-                )
-                bucket.append(outcome.record.external_id)
-        except UnrecognizedFormat as exc:
-            (summary.failed if named else summary.skipped).append((str(path), exc.format()))
-        except TrainerError as exc:
-            message = exc.format() if str(path) in exc.format() else f"{path}: {exc.format()}"
-            summary.failed.append((str(path), message))
+        else:
+            chats.append((path, named))
+    if workers > 1 and len(chats) > 1:
+        _ingest_in_workers(chats, aliases, replace, url, workers, summary, progress)
+    else:
+        for path, named in chats:
+            _ingest_chat_file(path, named, aliases, replace, url, summary)
+            if progress:
+                progress(path)
+    _audit_ingest(actor, summary, url)
+    return summary
+
+
+def _ingest_in_workers(chats, aliases, replace, url, workers, summary, progress) -> None:
+    """Chat files shared among `workers` forked processes, in slices of about 50 files."""
+    from trainer.conversation import Conversation, Turn
+    from trainer.services.workers import run_forked
+
+    _redacted(Conversation("warm-up", [Turn("customer", "hello")]))  # load the analyzer once
+    size = max(1, min(50, len(chats) // (workers * 4) or 1))
+    jobs = [(chats[i : i + size], aliases, replace, url) for i in range(0, len(chats), size)]
+    for part, done in run_forked(_ingest_slice, jobs, workers):
+        for name in ("ingested", "replaced", "unchanged", "skipped", "failed"):
+            getattr(summary, name).extend(getattr(part, name))
         if progress:
-            progress(path)
-    with session_scope(url) as session:
-        record_event(
+            for path in done:
+                progress(path)
+
+
+def _ingest_slice(job: tuple) -> tuple[IngestSummary, list[Path]]:
+    """A worker's slice of chat files: each file stored as `ingest_paths` does."""
+    chats, aliases, replace, url = job
+    part = IngestSummary()
+    for path, named in chats:
+        _ingest_chat_file(path, named, aliases, replace, url, part)
+    return part, [path for path, _ in chats]
+
+
+def _ingest_chat_file(path, named, aliases, replace, url, summary: IngestSummary) -> None:
+    """Read, redact and store one chat file in its own transaction (whole or not at all)."""
+    for attempt in (1, 2):
+        try:
+            _store_chat_file(path, named, aliases, replace, url, summary)
+            return
+        except IntegrityError:
+            # Another process stored the same conversation id a moment ago: once more, and
+            # this file then sees it (unchanged, or refused as other content).
+            if attempt == 2:
+                raise
+
+
+def _store_chat_file(path, named, aliases, replace, url, summary: IngestSummary) -> None:
+    try:
+        read = read_file(path, aliases)
+        conversations = [_redacted(c) for c in read.conversations]
+        # Retried from the start when another process holds SQLite's write lock.
+        outcomes = transaction(
+            lambda session, batch=conversations: [
+                store_conversation(session, c, replace=replace) for c in batch
+            ],
+            url,
+        )
+        for outcome in outcomes:
+            bucket = {"created": summary.ingested, "replaced": summary.replaced}.get(
+                outcome.action, summary.unchanged
+            )
+            bucket.append(outcome.record.external_id)
+    except UnrecognizedFormat as exc:
+        (summary.failed if named else summary.skipped).append((str(path), exc.format()))
+    except TrainerError as exc:
+        message = exc.format() if str(path) in exc.format() else f"{path}: {exc.format()}"
+        summary.failed.append((str(path), message))
+
+
+def _audit_ingest(actor: Actor, summary: IngestSummary, url: str | None) -> None:
+    """The run's one audit row."""
+    transaction(
+        lambda session: record_event(
             session,
             actor,
             "conversations.ingest",
@@ -92,8 +154,9 @@ def ingest_paths(
                 "calls": len(summary.calls),
                 "failed": len(summary.failed),
             },
-        )
-    return summary
+        ),
+        url,
+    )
 
 
 def ingest_document(
@@ -136,11 +199,10 @@ def ingest_document(
 
 
 def _register_call(
-    path: Path, summary: IngestSummary, url: str | None, call_id: str | None
+    path: Path, summary: IngestSummary, url: str | None, call_id: str | None, replace: bool
 ) -> None:
     try:
-        with session_scope(url) as session:
-            intake = register_call(session, path, call_id)
+        intake = transaction(lambda s: register_call(s, path, call_id, replace=replace), url)
     except TrainerError as exc:
         summary.failed.append((str(path), exc.format()))
         return

@@ -12,6 +12,7 @@ Reports are for those who may see scorecards (Action.VIEW_SCORECARDS), narrowed 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,6 +32,7 @@ from trainer.analytics.promises import (
 from trainer.db.models import ConversationRecord, FollowUpPromise, User
 from trainer.db.repository import to_conversation
 from trainer.errors import ReportError
+from trainer.scoring.context import ScoringContext
 from trainer.services.fcr import contacts_frame
 
 TIMEZONE_ENV = "TRAINER_TIMEZONE"
@@ -68,7 +70,80 @@ def track_promises(session: Session, record: ConversationRecord) -> list[FollowU
             select(FollowUpPromise).where(FollowUpPromise.conversation_id == record.id)
         )
     }
+    stored = _sync_promises(session, record, found, existing, started, timezone())
+    _mark_kept_by(session, record, started)
+    session.flush()
+    return stored
+
+
+def track_promises_many(
+    session: Session, scored: list[tuple[ConversationRecord, ScoringContext]]
+) -> None:
+    """`track_promises` for a batch of just-scored conversations, reading each through the
+    context it was scored with (no second parse): one query for their stored promises and one
+    for the open promises they may keep. An earlier promise kept by several of them is marked
+    kept by the earliest."""
+    tracked = [(r, ctx) for r, ctx in scored if r.channel != "roleplay" and r.started_at]
+    if not tracked:
+        return
+    existing: dict[int, dict[tuple[int, str], FollowUpPromise]] = defaultdict(dict)
+    for row in session.scalars(
+        select(FollowUpPromise).where(
+            FollowUpPromise.conversation_id.in_([r.id for r, _ in tracked])
+        )
+    ):
+        existing[row.conversation_id][(row.turn, row.text)] = row
     zone = timezone()
+    for record, ctx in tracked:
+        found = {(p.turn, p.text): p for p in find_promises(ctx.conversation, ctx)}
+        _sync_promises(session, record, found, existing[record.id], _aware(record.started_at), zone)
+    session.flush()
+    _mark_kept_by_many(session, [r for r, _ in tracked])
+    session.flush()
+
+
+def _mark_kept_by_many(session: Session, records: list[ConversationRecord]) -> None:
+    """`_mark_kept_by` for many conversations with one query, earliest contact first."""
+    agents = {r.agent_id for r in records if r.agent_id is not None}
+    if not agents:
+        return
+    open_by_agent: dict[int, list] = defaultdict(list)
+    for promise, promised_in in session.execute(
+        select(FollowUpPromise, ConversationRecord)
+        .join(ConversationRecord, ConversationRecord.id == FollowUpPromise.conversation_id)
+        .where(
+            FollowUpPromise.agent_id.in_(sorted(agents)),
+            FollowUpPromise.kept_conversation_id.is_(None),
+        )
+        .order_by(FollowUpPromise.id)
+    ):
+        open_by_agent[promise.agent_id].append((promise, promised_in))
+    for record in sorted(records, key=lambda r: (_aware(r.started_at), r.id)):
+        started = _aware(record.started_at)
+        for promise, promised_in in open_by_agent.get(record.agent_id, ()):
+            if promise.kept_conversation_id is not None or promised_in.id == record.id:
+                continue
+            due = _aware(promise.due_at)
+            if _aware(promised_in.started_at) >= started or (due is not None and started > due):
+                continue
+            if same_customer(
+                promised_in.customer_ref,
+                promised_in.customer_name,
+                record.customer_ref,
+                record.customer_name,
+            ):
+                promise.kept_conversation_id = record.id
+
+
+def _sync_promises(
+    session: Session,
+    record: ConversationRecord,
+    found: dict,
+    existing: dict[tuple[int, str], FollowUpPromise],
+    started: datetime,
+    zone: ZoneInfo,
+) -> list[FollowUpPromise]:
+    """Make the stored promises of one conversation the ones found (drop, add, re-date)."""
     for key, row in existing.items():
         if key not in found:
             session.delete(row)
@@ -82,8 +157,6 @@ def track_promises(session: Session, record: ConversationRecord) -> list[FollowU
         if row.id is None:
             session.add(row)
         stored.append(row)
-    _mark_kept_by(session, record, started)
-    session.flush()
     return stored
 
 

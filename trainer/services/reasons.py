@@ -129,6 +129,22 @@ def classify_stored(session: Session, record: ConversationRecord) -> str | None:
     return reason
 
 
+def classify_many(records: list[ConversationRecord], conversations: list) -> None:
+    """`classify_stored` for a batch (each record with the Conversation it holds): one model
+    call for those whose reason is still unknown."""
+    pending = [
+        (record, conversation)
+        for record, conversation in zip(records, conversations, strict=True)
+        if record.contact_reason is None and record.channel != "roleplay"
+    ]
+    model = cached_model() if pending else None
+    if model is None:
+        return
+    predictions = model.predict([conversation_text(c) for _, c in pending])
+    for (record, _), (reason, _confidence) in zip(pending, predictions, strict=True):
+        record.contact_reason = reason
+
+
 def apply_reasons(
     session: Session,
     actor: Actor,

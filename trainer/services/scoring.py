@@ -12,14 +12,20 @@ from trainer.access import Actor
 from trainer.db.models import ConversationRecord
 from trainer.db.repository import (
     require_conversation,
-    save_evaluation,
+    save_evaluations,
     store_rubric,
     to_conversation,
 )
-from trainer.scoring.engine import score_conversation
+from trainer.nlp.patterns import load_patterns
+from trainer.nlp.pipeline import load_nlp
+from trainer.scoring.context import ScoringContext
+from trainer.scoring.engine import EvaluationResult, score_conversation
 from trainer.scoring.rubric import Rubric, find_rubric
 
 DEFAULT_RUBRIC = "customer_service"
+# Conversations loaded, scored and written together: big enough that the bulk writes pay off,
+# small enough to keep memory flat and a failed chunk cheap to redo one by one.
+CHUNK_SIZE = 200
 
 
 @dataclass
@@ -42,47 +48,199 @@ def score_stored(
     external_ids: Iterable[str] | None,
     rubric: str | Rubric | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    chunk_size: int = CHUNK_SIZE,
 ) -> ScoreSummary:
-    """Score the named conversations (all of them when None), each in its own savepoint.
+    """Score the named conversations (all of them when None), `chunk_size` at a time.
 
-    A conversation that fails to score gets status 'failed' with the reason; the others go on and
-    nothing already stored is lost.
+    Each chunk is loaded with its turns in one query, scored, and written in bulk inside one
+    savepoint (one DELETE of the earlier automatic evaluations, one INSERT of evaluations and
+    one of criterion rows). When that savepoint fails, the chunk is written again one
+    conversation per savepoint, so a conversation that fails to score or store gets status
+    'failed' with the reason, the others go on, and nothing already stored is lost.
     """
     rubric = resolve_rubric(rubric)
     rubric_row = store_rubric(session, rubric)
-    if external_ids is None:
-        records = session.scalars(
-            select(ConversationRecord)
-            .options(selectinload(ConversationRecord.turns), selectinload(ConversationRecord.agent))
-            .order_by(ConversationRecord.external_id)
-        ).all()
-    else:
-        records = [require_conversation(session, external_id) for external_id in external_ids]
     summary = ScoreSummary()
-    for record in records:
-        try:
-            with session.begin_nested():
-                result = score_conversation(to_conversation(record), rubric)
-                save_evaluation(session, record, rubric_row, result)
-                _after_scoring(session, record)
-            summary.scored.append((record.external_id, result.score))
-        except Exception as exc:  # noqa: BLE001 - one bad conversation must not stop the run
-            reason = f"scoring failed: {type(exc).__name__}: {exc}"
-            record.status, record.status_reason = "failed", reason
-            summary.failed.append((record.external_id, reason))
-        if progress:
-            progress(record.external_id)
+    for ids in conversation_chunks(session, external_ids, chunk_size):
+        _score_chunk(session, ids, rubric, rubric_row.id, summary, progress)
     return summary
 
 
-def _after_scoring(session: Session, record: ConversationRecord) -> None:
-    """What else a scored conversation yields: its contact reason (when the organisation
-    trained a classifier) and its follow-up promises (stored, and earlier ones it keeps)."""
-    from trainer.services.promises import track_promises
-    from trainer.services.reasons import classify_stored
+def conversation_chunks(
+    session: Session, external_ids: Iterable[str] | None, chunk_size: int = CHUNK_SIZE
+) -> list[list[int]]:
+    """The primary keys of the conversations to score, in chunks: every stored one (by external
+    id) when `external_ids` is None, else those named, in the order named (NotFoundError for
+    the first unknown one, before anything is scored)."""
+    if external_ids is None:
+        ids = list(
+            session.scalars(select(ConversationRecord.id).order_by(ConversationRecord.external_id))
+        )
+    else:
+        wanted = list(dict.fromkeys(external_ids))
+        known: dict[str, int] = {}
+        for i in range(0, len(wanted), 500):
+            rows = session.execute(
+                select(ConversationRecord.external_id, ConversationRecord.id).where(
+                    ConversationRecord.external_id.in_(wanted[i : i + 500])
+                )
+            )
+            known.update((external_id, pk) for external_id, pk in rows)
+        for external_id in wanted:
+            if external_id not in known:
+                require_conversation(session, external_id)  # raises NotFoundError naming it
+        ids = [known[external_id] for external_id in wanted]
+    size = max(1, chunk_size)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
-    classify_stored(session, record)
-    track_promises(session, record)
+
+@dataclass
+class _Scored:
+    record: ConversationRecord
+    result: EvaluationResult
+    ctx: ScoringContext
+
+
+def _score_chunk(
+    session: Session,
+    ids: list[int],
+    rubric: Rubric,
+    rubric_id: int,
+    summary: ScoreSummary,
+    progress: Callable[[str], None] | None,
+) -> None:
+    """Score and store one chunk of conversations (see `score_stored`)."""
+    loaded = {
+        r.id: r
+        for r in session.scalars(
+            select(ConversationRecord)
+            .where(ConversationRecord.id.in_(ids))
+            .options(selectinload(ConversationRecord.turns), selectinload(ConversationRecord.agent))
+        )
+    }
+    records = [loaded[i] for i in ids if i in loaded]
+    nlp = load_nlp()
+    scored: list[_Scored] = []
+    failed: list[tuple[ConversationRecord, BaseException]] = []
+    for record in records:
+        try:
+            conversation = to_conversation(record)
+            ctx = ScoringContext(conversation, nlp)
+            scored.append(_Scored(record, score_conversation(conversation, rubric, nlp, ctx), ctx))
+        except Exception as exc:  # noqa: BLE001 - one bad conversation must not stop the run
+            failed.append((record, exc))
+    try:
+        with session.begin_nested():
+            _store_scored(session, rubric_id, scored)
+    except Exception as exc:  # noqa: BLE001 - find the one that fails, store the others
+        _raise_if_transient(exc)
+        kept = []
+        for item in scored:
+            try:
+                with session.begin_nested():
+                    _store_scored(session, rubric_id, [item])
+                kept.append(item)
+            except Exception as one:  # noqa: BLE001
+                _raise_if_transient(one)
+                failed.append((item.record, one))
+        scored = kept
+    stored = {id(item.record): item.result.score for item in scored}
+    reasons = {}
+    for record, exc in failed:
+        reasons[id(record)] = f"scoring failed: {type(exc).__name__}: {exc}"
+        record.status, record.status_reason = "failed", reasons[id(record)]
+    for record in records:
+        if id(record) in stored:
+            summary.scored.append((record.external_id, stored[id(record)]))
+        else:
+            summary.failed.append((record.external_id, reasons[id(record)]))
+        if progress:
+            progress(record.external_id)
+    session.flush()
+
+
+def _raise_if_transient(exc: BaseException) -> None:
+    """Re-raise a lost or locked database: the whole run fails and is retried, not one chat."""
+    from trainer.db.retry import is_transient
+
+    if is_transient(exc):
+        raise exc
+
+
+def _store_scored(session: Session, rubric_id: int, scored: list[_Scored]) -> None:
+    """Write scored conversations: their evaluations in bulk, their status, and what else a
+    scored conversation yields (see `_after_scoring_many`)."""
+    save_evaluations(session, rubric_id, [(item.record.id, item.result) for item in scored])
+    for item in scored:
+        item.record.status, item.record.status_reason = "scored", None
+    _after_scoring_many(session, scored)
+    session.flush()
+
+
+def _after_scoring_many(session: Session, scored: list[_Scored]) -> None:
+    """What else scored conversations yield: their contact reason (when the organisation
+    trained a classifier) and their follow-up promises (stored, and earlier ones they keep)."""
+    from trainer.services.promises import track_promises_many
+    from trainer.services.reasons import classify_many
+
+    classify_many([s.record for s in scored], [s.ctx.conversation for s in scored])
+    track_promises_many(session, [(s.record, s.ctx) for s in scored])
+
+
+def score_in_workers(
+    external_ids: Iterable[str] | None,
+    rubric: str | Rubric | None,
+    workers: int,
+    progress: Callable[[str], None] | None = None,
+    url: str | None = None,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+) -> ScoreSummary:
+    """`score_stored` over `workers` processes: the conversations are cut into chunks, and each
+    process scores one chunk at a time with its own engine and session, committing each chunk
+    in its own transaction (a chunk stored is kept even if a later one fails). The caller
+    authorizes first (`authorize_rescore`). With one worker it runs here, chunk by chunk."""
+    from trainer.db.session import session_scope, transaction
+    from trainer.services.workers import run_forked
+
+    rubric = resolve_rubric(rubric)
+    with session_scope(url) as session:
+        rubric_id = store_rubric(session, rubric).id  # once, before the workers race to
+        chunks = conversation_chunks(session, external_ids, chunk_size)
+    summary = ScoreSummary()
+    if workers <= 1:
+        for ids in chunks:
+            part = transaction(lambda s, ids=ids: _chunk_summary(s, ids, rubric, rubric_id), url)
+            _merge(summary, part, progress)
+        return summary
+    load_patterns(load_nlp())  # built once here, shared by the forked workers
+    jobs = [(url, ids, rubric, rubric_id) for ids in chunks]
+    for part in run_forked(_score_chunk_job, jobs, workers):
+        _merge(summary, part, progress)
+    return summary
+
+
+def _chunk_summary(session: Session, ids: list[int], rubric: Rubric, rubric_id: int):
+    part = ScoreSummary()
+    _score_chunk(session, ids, rubric, rubric_id, part, None)
+    return part
+
+
+def _score_chunk_job(job: tuple) -> ScoreSummary:
+    """One chunk in a worker process: its own transaction, retried while SQLite is locked."""
+    from trainer.db.session import transaction
+
+    url, ids, rubric, rubric_id = job
+    return transaction(lambda s: _chunk_summary(s, ids, rubric, rubric_id), url)
+
+
+def _merge(summary: ScoreSummary, part: ScoreSummary, progress) -> None:
+    summary.scored += part.scored
+    summary.failed += part.failed
+    if progress:
+        for external_id, *_ in part.scored + part.failed:
+            progress(external_id)
 
 
 def authorize_rescore(
@@ -133,14 +291,20 @@ def rescore(
     external_ids: Iterable[str] | None,
     rubric: str | Rubric | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    workers: int = 1,
 ) -> ScoreSummary:
     """Score conversations again on a person's request (the CLI's `score`, the review page):
     each must be one the actor may re-score; the request is in the audit log. Human reviews are
-    separate rows and are never touched."""
+    separate rows and are never touched. With `workers` > 1 the scoring runs in that many
+    processes (`score_in_workers`), each chunk committed as it is done."""
     from trainer.services.audit import record_event
 
     external_ids = authorize_rescore(session, actor, external_ids)
-    summary = score_stored(session, external_ids, rubric, progress)
+    if workers > 1:
+        summary = score_in_workers(external_ids, rubric, workers, progress)
+    else:
+        summary = score_stored(session, external_ids, rubric, progress)
     record_event(
         session,
         actor,
