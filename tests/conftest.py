@@ -20,6 +20,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "TRAINER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@localhost:5432/postgres"
 )
 REDIS_URL = os.environ.get("TRAINER_TEST_REDIS_URL", "redis://localhost:6379/15")
+# Servers refuse to start without a secret key outside demo mode, and sessions are keyed with
+# it (trainer.services.secret_key): the suite, and the apps it starts, use a fixed test key.
+os.environ.setdefault("TRAINER_SECRET_KEY", "trainer-test-secret-key-0123456789abcdef")
 
 
 def services_required() -> bool:

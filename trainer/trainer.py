@@ -9,6 +9,7 @@ import reflex as rx
 
 from trainer.api.app import SecurityHeaders, create_api
 from trainer.api.limits import BodyLimitMiddleware
+from trainer.services.secret_key import refuse_to_serve_without_key, refuse_to_start_without_key
 from trainer.web import routes
 from trainer.web.admin.audit import AuditState, audit_page
 from trainer.web.admin.staff_import import ImportState, import_page
@@ -45,6 +46,10 @@ from trainer.web.scorecards.page import scorecard_page
 from trainer.web.scorecards.state import ScorecardState
 from trainer.web.state import AppState
 
+# `reflex run` refuses before building the frontend (minutes) when there is no secret key
+# outside demo mode; the lifespan task below covers any other way of starting the server.
+refuse_to_serve_without_key()
+
 # The theme is configured in rxconfig.py (RadixThemesPlugin).
 app = rx.App(
     api_transformer=[create_api(), BodyLimitMiddleware, SecurityHeaders],
@@ -52,6 +57,7 @@ app = rx.App(
     html_lang="en",
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )
+app.register_lifespan_task(refuse_to_start_without_key)
 
 
 def home_page() -> rx.Component:

@@ -178,8 +178,8 @@ def test_auth_expired_and_idle_sessions_do_not_resolve(people, monkeypatch):
     live = try_login("ann@example.com", PASSWORD)
     with session_scope() as session:
         rows = {r.token_hash: r for r in session.scalars(select(AuthSession))}
-        rows[auth._hash(first.token)].expires_at = datetime.now(UTC) - timedelta(seconds=1)
-        rows[auth._hash(idle.token)].last_seen_at = datetime.now(UTC) - timedelta(hours=3)
+        rows[auth._session_hash(first.token)].expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        rows[auth._session_hash(idle.token)].last_seen_at = datetime.now(UTC) - timedelta(hours=3)
     assert resolve(first.token) is None
     assert resolve(idle.token) is None
     assert resolve(live.token) == people["agent"]

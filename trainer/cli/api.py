@@ -22,7 +22,10 @@ def api_serve(
     import uvicorn
 
     from trainer.api.app import create_api
+    from trainer.services.secret_key import require_secret_key
 
+    # Outside demo mode (TRAINER_DEMO=1) the server needs its key: refuse before listening.
+    require_secret_key()
     host = host or os.environ.get("TRAINER_HOST", "127.0.0.1")
     err.print(f"Trainer API on http://{host}:{port}/api/v1 (docs at /api/v1/docs)")
     uvicorn.run(create_api(standalone=True), host=host, port=port, log_level="info")

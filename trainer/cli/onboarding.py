@@ -150,10 +150,12 @@ def cohort_progress_cmd(
         print(json.dumps(progress_json(view["members"]), indent=2))
         return
     if format is ReportFormat.csv:
+        from trainer.services.cells import safe_row
+
         writer = csv.writer(sys.stdout)
-        writer.writerow(["name", *[s["step"] for s in view["path"]["steps"]]])
+        writer.writerow(safe_row(["name", *[s["step"] for s in view["path"]["steps"]]]))
         for m in view["members"]:
-            writer.writerow([m["name"], *[s["status"] for s in m["steps"]]])
+            writer.writerow(safe_row([m["name"], *[s["status"] for s in m["steps"]]]))
         return
     out.print(
         f"[bold]{view['name']}[/] on {view['path']['title']} ({view['path']['id']}), due "

@@ -1,10 +1,13 @@
 """Logging in and out, server-side sessions that expire, bearer tokens for the API, and the
-optional trusted reverse-proxy header. Tokens and session ids are random; only their SHA-256
-is stored, so a copy of the database logs nobody in."""
+optional trusted reverse-proxy header. Tokens and session ids are random; only their hash is
+stored, so a copy of the database logs nobody in: SHA-256 for API tokens, and for sessions an
+HMAC-SHA256 keyed with $TRAINER_SECRET_KEY (`trainer.services.secret_key`), so that nobody who
+can write to the database can plant a session without the key either."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from trainer.access.passwords import hash_password, needs_rehash, verify_passwor
 from trainer.db.models import ApiToken, AuditEvent, AuthSession, User
 from trainer.errors import AccountError, AuthenticationError, NotFoundError, RateLimitedError
 from trainer.services.audit import record_event
+from trainer.services.secret_key import secret_key
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -27,6 +31,11 @@ WRONG_LOGIN = "wrong email or password"
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _session_hash(token: str) -> str:
+    """What a session row stores of its token: HMAC-SHA256 under the server's secret key."""
+    return hmac.new(secret_key(), token.encode(), hashlib.sha256).hexdigest()
 
 
 def _now() -> datetime:
@@ -156,7 +165,7 @@ def login(session: Session, email: str, password: str) -> Login:
     now = _now()
     row = AuthSession(
         user_id=user.id,
-        token_hash=_hash(token),
+        token_hash=_session_hash(token),
         created_at=now,
         last_seen_at=now,
         expires_at=now + session_lifetime(),
@@ -173,7 +182,7 @@ def resolve_session(session: Session, token: str | None) -> Actor | None:
     or its user is deactivated. Using it keeps it alive (sliding idle limit)."""
     if not token:
         return None
-    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == _hash(token)))
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == _session_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
     now = _now()
@@ -190,7 +199,7 @@ def logout(session: Session, token: str | None) -> bool:
     """End the session of this token (True when one was open)."""
     if not token:
         return False
-    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == _hash(token)))
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == _session_hash(token)))
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = _now()
@@ -222,7 +231,7 @@ def change_password(
     if new == current:
         raise AccountError("the new password is the same as the current one")
     user.password_hash = hash_password(new)
-    kept = _hash(keep_token) if keep_token else None
+    kept = _session_hash(keep_token) if keep_token else None
     ended = 0
     for row in session.scalars(
         select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))

@@ -19,6 +19,7 @@ from trainer.access import Action, Actor, can
 from trainer.access.policy import Subject
 from trainer.db.models import CoachingAction, CoachingSession, User
 from trainer.errors import ReportError
+from trainer.services.cells import safe_row
 from trainer.services.pdf_scorecard import agent_pdf_bytes
 from trainer.services.scorecard_data import ScorecardFilter
 from trainer.services.scorecards import agent_scorecard, flat_rows, scorecard_report
@@ -32,29 +33,40 @@ Columns = list[tuple[str, str]]
 
 
 def table_csv(columns: Columns, rows: list[dict]) -> bytes:
-    """A table as UTF-8 CSV, one header row of column keys (what scripts read back)."""
+    """A table as UTF-8 CSV, one header row of column keys (what scripts read back); cells
+    that would run as formulas are neutralised (`trainer.services.cells`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([key for key, _ in columns])
+    writer.writerow(safe_row(key for key, _ in columns))
     for row in rows:
-        writer.writerow(["" if row.get(key) is None else row.get(key) for key, _ in columns])
+        writer.writerow(
+            safe_row("" if row.get(key) is None else row.get(key) for key, _ in columns)
+        )
     return buffer.getvalue().encode("utf-8")
 
 
 def table_xlsx(columns: Columns, rows: list[dict], title: str = "Scorecard") -> bytes:
-    """A table as an Excel workbook: titled header row (bold, frozen), one row per line."""
+    """A table as an Excel workbook: titled header row (bold, frozen), one row per line; cells
+    that would run as formulas are neutralised (`trainer.services.cells`)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]  # Excel's limit on sheet names
-    sheet.append([label if label != "n" else f"{key} n" for key, label in _labels(columns)])
+    sheet.title = sheet_title(title)
+    sheet.append(safe_row(label if label != "n" else f"{key} n" for key, label in _labels(columns)))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
     for row in rows:
-        sheet.append([row.get(key) for key, _ in columns])
+        sheet.append(safe_row(row.get(key) for key, _ in columns))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def sheet_title(title: str) -> str:
+    """A name Excel accepts for a sheet: none of []:*?/\\, no apostrophe at either end, at
+    most 31 characters (an agent's name may hold any of them)."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip(" '")[:31]
+    return cleaned.strip(" '") or "Scorecard"
 
 
 def _labels(columns: Columns) -> Columns:

@@ -13,6 +13,7 @@ not exist for an actor (NotFoundError), except to those who follow that trainee'
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -169,7 +170,10 @@ def transcribe_reply_bytes(data: bytes, suffix: str = "") -> tuple[str, str]:
     if sniff_format(data[:512]) is None:
         return "", "That is not an audio recording (webm, ogg, wav, mp3, m4a or flac)."
     with tempfile.TemporaryDirectory(prefix="trainer-reply-") as folder:
-        path = Path(folder) / f"reply{suffix.lower()[:8] or '.audio'}"
+        # The suffix comes from the browser's file name: only a plain extension is kept, so
+        # no name leaves the temporary folder (the decoder sniffs the bytes anyway).
+        safe = suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,7}", suffix.lower()) else ""
+        path = Path(folder) / f"reply{safe or '.audio'}"
         path.write_bytes(data)
         try:
             return transcribe_reply(path), ""
@@ -238,7 +242,7 @@ def send_reply(
             f"attempt {attempt_id} has finished", fix="start a new attempt to practise again"
         )
     attempt = Attempt.restore(_scenario_for(row), row.state, phraser=phraser)
-    answer = attempt.reply(text)
+    answer = attempt.reply(_redacted_reply(text))
     row.state = attempt.snapshot()
     row.mood = list(attempt.mood)
     view = {**_live(row, attempt), "customer": answer.text}
@@ -246,6 +250,14 @@ def send_reply(
         view["result"] = _finish(session, row, attempt)
         view["status"] = row.status
     return view
+
+
+def _redacted_reply(text: str) -> str:
+    """A trainee's reply without personal data: practice transcripts are stored like real ones
+    (someone may type a real card number to see what happens), unless TRAINER_STORE_UNREDACTED=1."""
+    from trainer.privacy import Redactor, store_unredacted_allowed
+
+    return text if store_unredacted_allowed() else Redactor().redact(text).text
 
 
 def finish_attempt(session: Session, actor: Actor, attempt_id: int) -> dict:
