@@ -154,13 +154,14 @@ def conversations(
     min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     max_score: Annotated[float | None, Query(ge=0, le=100)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,  # views.MAX_PER_PAGE
 ) -> ConversationPage:
     """The conversations the caller may see (own, team's or all, by role), newest first,
-    filtered by agent name, channel, start time and score range."""
-    from trainer.services.views import ConversationFilter, list_conversations
+    filtered by agent name, channel, start time and score range; one page at a time (at most
+    500 a page), `total` counting every match."""
+    from trainer.services.views import ConversationFilter, page_conversations
 
-    rows = list_conversations(
+    found = page_conversations(
         session,
         actor,
         ConversationFilter(
@@ -171,9 +172,9 @@ def conversations(
             since=query_time(request, "since"),
             until=query_time(request, "until"),
         ),
+        page=page,
+        per_page=per_page,
     )
-    rows.sort(key=lambda r: (r.get("started_at") or "", r["conversation"]), reverse=True)
-    start = (page - 1) * per_page
     items = [
         ConversationSummary(
             **{k: v for k, v in row.items() if k in SUMMARY_KEYS},
@@ -183,9 +184,11 @@ def conversations(
                 if k not in SUMMARY_KEYS
             },
         )
-        for row in rows[start : start + per_page]
+        for row in found.rows
     ]
-    return ConversationPage(items=items, total=len(rows), page=page, per_page=per_page)
+    return ConversationPage(
+        items=items, total=found.total, page=found.page, per_page=found.per_page
+    )
 
 
 @router.get(

@@ -159,6 +159,14 @@ class ConversationRecord(TimestampMixin, Base):
     """A stored conversation (chat, call or role-play) with its ingestion status."""
 
     __tablename__ = "conversations"
+    __table_args__ = (
+        # The conversations list, newest first (paged): read backwards, no sort of the table.
+        Index("ix_conversations_started_at_external_id", "started_at", "external_id"),
+        # One agent's conversations by time: their list and their scorecard.
+        Index("ix_conversations_agent_id_started_at", "agent_id", "started_at"),
+        # The few queued, processing or failed ones among many scored ones.
+        Index("ix_conversations_status", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(20), default="chat", index=True)

@@ -15,12 +15,12 @@ import os
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
 from trainer.access.policy import Scope, scope_of, visible_conversations
-from trainer.analytics.fcr import contact_outcomes, fcr_rows
+from trainer.analytics.fcr import contact_outcomes, fcr_rows, ref_key
 from trainer.db.models import ConversationRecord, Team, User, team_members
 from trainer.errors import ReportError
 from trainer.services.scorecards import ColumnValues, ExtraColumn, register_column
@@ -51,28 +51,34 @@ def fcr_days(days: int | None = None) -> int:
     return days
 
 
-def contacts_frame(session: Session) -> pd.DataFrame:
-    """Every conversation that is a contact (not role-play): `cid`, `conversation`, `agent`,
-    `agent_id`, `teams` (names), `started_at` (UTC), `customer_ref`, `customer`, `reason`."""
-    rows = session.execute(
-        select(
-            ConversationRecord.id.label("cid"),
-            ConversationRecord.external_id.label("conversation"),
-            func.coalesce(User.name, ConversationRecord.agent_name).label("agent"),
-            ConversationRecord.agent_id,
-            ConversationRecord.started_at,
-            ConversationRecord.customer_ref,
-            ConversationRecord.customer_name.label("customer"),
-            ConversationRecord.contact_reason.label("reason"),
+def contacts_frame(session: Session, *conditions) -> pd.DataFrame:
+    """Every conversation that is a contact (not role-play), or those meeting `conditions`:
+    `cid`, `conversation`, `agent`, `agent_id`, `teams` (names), `started_at` (UTC),
+    `customer_ref`, `customer`, `reason`."""
+    # Core rows (no ORM bookkeeping): a range can hold tens of thousands of contacts.
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                ConversationRecord.id.label("cid"),
+                ConversationRecord.external_id.label("conversation"),
+                func.coalesce(User.name, ConversationRecord.agent_name).label("agent"),
+                ConversationRecord.agent_id,
+                ConversationRecord.started_at,
+                ConversationRecord.customer_ref,
+                ConversationRecord.customer_name.label("customer"),
+                ConversationRecord.contact_reason.label("reason"),
+            )
+            .outerjoin(User, User.id == ConversationRecord.agent_id)
+            .where(ConversationRecord.channel != "roleplay", *conditions)
         )
-        .outerjoin(User, User.id == ConversationRecord.agent_id)
-        .where(ConversationRecord.channel != "roleplay")
-    ).all()
+        .all()
+    )
     columns = [
         "cid", "conversation", "agent", "agent_id", "started_at", "customer_ref", "customer",
         "reason",
     ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
     teams = _team_names(session)
     frame["teams"] = [teams.get(a, []) if pd.notna(a) else [] for a in frame["agent_id"]]
     # SQLite returns naive datetimes for timezone-aware columns: they are UTC.
@@ -89,9 +95,58 @@ def _team_names(session: Session) -> dict[int, list[str]]:
     return found
 
 
-def _visible_ids(session: Session, actor: Actor) -> set[int]:
+def _visible_ids(session: Session, actor: Actor, cids: list[int] | None = None) -> set[int]:
+    """The ids the actor may see (among `cids`, when given)."""
     query = visible_conversations(actor, select(ConversationRecord.id), Action.VIEW_SCORECARDS)
-    return set(session.scalars(query))
+    if cids is None:
+        return set(session.scalars(query))
+    found: set[int] = set()
+    for start in range(0, len(cids), 5000):  # bound the IN list
+        chunk = cids[start : start + 5000]
+        found |= set(session.scalars(query.where(ConversationRecord.id.in_(chunk))))
+    return found
+
+
+def _ranged_contacts(
+    session: Session, actor: Actor, since: date | None, until: date | None, window: int
+) -> tuple[pd.DataFrame, set[int]]:
+    """The contacts an outcome in since..until can depend on: the actor's visible ones in the
+    range (their ids come second), and any later one within the window of the same customer.
+    Not every conversation: a scorecard over 100,000 of them must not load them all.
+
+    The SQL narrowing of the later ones keeps every contact `contact_outcomes` could pair
+    (references compared trimmed and lower-cased, which for the ASCII ids and emails sources
+    give is what `ref_key` does; names only decide where a reference is missing, so those
+    are all kept); `contact_outcomes` then decides exactly."""
+    moment = ConversationRecord.started_at
+    start = _day_start(since) if since is not None else None
+    end = _day_start(until + timedelta(days=1)) if until is not None else None
+    in_range = select(ConversationRecord.id)
+    if start is not None:
+        in_range = in_range.where(moment >= start)
+    if end is not None:
+        in_range = in_range.where(moment < end)
+    in_range = visible_conversations(actor, in_range, Action.VIEW_SCORECARDS)
+    shown = contacts_frame(session, ConversationRecord.id.in_(in_range))
+    first = shown["started_at"].min()
+    shown_ids = {int(c) for c in shown["cid"]}
+    if shown.empty or pd.isna(first):
+        return shown, shown_ids  # no contact placed in time: no outcome to know
+    later = [moment > first.to_pydatetime()]
+    if end is not None:
+        later.append(moment <= end + timedelta(days=window))
+    refs = shown["customer_ref"].map(ref_key)
+    if refs.notna().all():
+        keys = sorted(set(refs))
+        blank = or_(
+            ConversationRecord.customer_ref.is_(None),
+            func.trim(ConversationRecord.customer_ref) == "",
+        )
+        key = func.lower(func.trim(ConversationRecord.customer_ref))
+        same = [key.in_(keys[i : i + 5000]) for i in range(0, len(keys), 5000)]
+        later.append(or_(blank, *same))
+    candidates = contacts_frame(session, *later)
+    return pd.concat([shown, candidates], ignore_index=True).drop_duplicates("cid"), shown_ids
 
 
 def _visible_teams(session: Session, actor: Actor) -> set[str] | None:
@@ -130,12 +185,20 @@ def fcr_outcomes(
             fix="give a --since on or before --until",
         )
     window = fcr_days(days)
-    contacts = contacts_frame(session)
+    shown_ids: set[int] | None = None  # the actor's contacts in range, when loaded apart
+    if since is None and until is None:
+        contacts = contacts_frame(session)
+    else:
+        contacts, shown_ids = _ranged_contacts(session, actor, since, until, window)
     outcomes = contact_outcomes(contacts, window, now or datetime.now(UTC))
     if outcomes.empty:
         return outcomes.assign(repeat_hidden=pd.Series(dtype=bool))
-    visible = _visible_ids(session, actor)
     cid_of = dict(zip(contacts["conversation"], contacts["cid"], strict=True))
+    if shown_ids is None:
+        visible = _visible_ids(session, actor)
+    else:  # only the repeats from outside the actor's own contacts need asking about
+        repeats = {cid_of[r] for r in outcomes["repeat"].dropna()} - shown_ids
+        visible = shown_ids | _visible_ids(session, actor, sorted(repeats))
     shown = outcomes["conversation"].map(cid_of).isin(visible)
     if since is not None:
         shown &= outcomes["started_at"] >= _day_start(since)

@@ -10,15 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from trainer.access import Action, Actor, authorize, can, visible_conversations
 from trainer.access.policy import conversation_subject, not_found
 from trainer.analytics.frames import evaluations_frame
 from trainer.analytics.scorecards import agent_scorecard
-from trainer.db.models import ConversationRecord
-from trainer.db.repository import find_conversation, latest_evaluation
+from trainer.db.models import ConversationRecord, Evaluation, RubricRecord, User
+from trainer.db.repository import counts_toward_scores, find_conversation, latest_evaluation
 from trainer.errors import without_paths
 from trainer.scoring.rubric import parse_rubric
 
@@ -158,6 +158,138 @@ def list_conversations(
         if row.get("started_at") is not None:
             row["started_at"] = pd.Timestamp(row["started_at"]).isoformat()
     return rows
+
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class ConversationPage:
+    """One page of the conversations list: its rows, how many match in all, which page."""
+
+    rows: list[dict]
+    total: int
+    page: int
+    per_page: int
+
+
+def _is_current(evaluation) -> object:
+    """The condition that `evaluation` (an Evaluation or an alias of it) is its
+    conversation's current one: a submitted review beats an automatic score, newer beats older
+    (as `evaluations_frame`). Correlated on the evaluation's own conversation id, so a score
+    filter checks only the evaluations whose score matches."""
+    other = aliased(Evaluation)
+    newest = (
+        select(other.id)
+        .where(
+            other.conversation_id == evaluation.conversation_id,
+            (other.kind == "auto") | ((other.kind == "human") & (other.status == "submitted")),
+        )
+        .order_by((other.kind == "human").desc(), other.created_at.desc(), other.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return and_(
+        evaluation.conversation_id == ConversationRecord.id,
+        counts_toward_scores(),
+        evaluation.id == newest,
+    )
+
+
+def _agent_is(name: str):
+    """The conversations of the agent called `name` (the linked account's name, else the
+    name the source gave), as two indexed conditions rather than one over a join."""
+    accounts = select(User.id).where(User.name == name)
+    return or_(
+        ConversationRecord.agent_id.in_(accounts),
+        and_(ConversationRecord.agent_id.is_(None), ConversationRecord.agent_name == name),
+    )
+
+
+def page_conversations(
+    session: Session,
+    actor: Actor,
+    filters: ConversationFilter | None = None,
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
+) -> ConversationPage:
+    """One page of the conversations the actor may see, newest first (those without a start
+    time first, then by id), filtered like `list_conversations`, with each one's current score
+    and section scores. At most MAX_PER_PAGE rows: the database pages, never Python, so a
+    page costs the same over 100 or 100,000 conversations."""
+    filters = filters or ConversationFilter()
+    authorize(actor, Action.VIEW_CONVERSATION)
+    page, per_page = max(1, int(page)), min(MAX_PER_PAGE, max(1, int(per_page)))
+    query = visible_conversations(
+        actor, select(ConversationRecord.id).where(ConversationRecord.channel != "roleplay")
+    )
+    if filters.agent:
+        query = query.where(_agent_is(filters.agent))
+    if filters.channel:
+        query = query.where(ConversationRecord.channel == filters.channel)
+    if filters.since is not None:
+        query = query.where(ConversationRecord.started_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(ConversationRecord.started_at < filters.until)
+    order = (
+        ConversationRecord.started_at.desc().nulls_first(),
+        ConversationRecord.external_id.desc(),
+    )
+    scored = filters.min_score is not None or filters.max_score is not None
+    if scored:
+        # Only the evaluations whose score matches are checked for being current.
+        query = query.join(Evaluation, _is_current(Evaluation))
+        if filters.min_score is not None:
+            query = query.where(Evaluation.score >= filters.min_score)
+        if filters.max_score is not None:
+            query = query.where(Evaluation.score <= filters.max_score)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    # The page's ids first (an index walk, however deep the page), then their details by
+    # primary key: a query of its own, so the planner never joins the whole table to them.
+    ids = session.scalars(
+        query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if not ids:
+        return ConversationPage([], total, page, per_page)
+    rows = session.execute(
+        select(
+            ConversationRecord.external_id.label("conversation"),
+            ConversationRecord.channel,
+            func.coalesce(User.name, ConversationRecord.agent_name).label("agent"),
+            ConversationRecord.customer_name.label("customer"),
+            ConversationRecord.started_at,
+            ConversationRecord.status,
+            RubricRecord.slug,
+            RubricRecord.version,
+            Evaluation.kind,
+            Evaluation.score,
+            Evaluation.sections,
+        )
+        .select_from(ConversationRecord)
+        .outerjoin(Evaluation, _is_current(Evaluation))
+        .outerjoin(User, User.id == ConversationRecord.agent_id)
+        .outerjoin(RubricRecord, RubricRecord.id == Evaluation.rubric_id)
+        .where(ConversationRecord.id.in_(ids))
+        .order_by(*order)
+    ).all()
+    return ConversationPage([_page_row(row) for row in rows], total, page, per_page)
+
+
+def _page_row(row) -> dict:
+    """A page row shaped like a `list_conversations` row (section scores as columns)."""
+    started = row.started_at
+    return {
+        "conversation": row.conversation,
+        "channel": row.channel,
+        "agent": row.agent,
+        "customer": row.customer,
+        "started_at": pd.Timestamp(started).isoformat() if started is not None else None,
+        "status": row.status,
+        "rubric": f"{row.slug}@{row.version}" if row.slug is not None else None,
+        "kind": row.kind,
+        "score": row.score,
+    } | dict(row.sections or {})
 
 
 def scorecard(session: Session, actor: Actor) -> list[dict]:
