@@ -24,7 +24,7 @@ export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 export REFLEX_DIR := $(CURDIR)/$(TOOLS)/reflex
 export PATH := $(CURDIR)/$(BUN_DIR):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test setup lint format demo bench eval clean chromium bun speech-tools
+.PHONY: run test setup lint format demo bench eval clean audit fuzz chromium bun speech-tools
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,18 +69,29 @@ format: $(STAMP)
 test: setup lint
 	$(VENV)/bin/pytest
 
+# The fuzz suite runs in `make test` with a few hundred inputs; this is the long run.
+fuzz: $(STAMP)
+	TRAINER_FUZZ_EXAMPLES=5000 $(VENV)/bin/pytest tests/fuzz -q -p no:cacheprovider
+
 demo: $(STAMP)
 	$(VENV)/bin/trainer demo
 
 # Production build, frontend and backend on one port: http://localhost:$(TRAINER_PORT)/
+# Demo mode: without TRAINER_SECRET_KEY the server uses a key generated once under var/.
 run: setup demo
-	$(VENV)/bin/reflex run --env prod --single-port --backend-host $(TRAINER_HOST) --backend-port $(TRAINER_PORT)
+	TRAINER_DEMO=1 $(VENV)/bin/reflex run --env prod --single-port --backend-host $(TRAINER_HOST) --backend-port $(TRAINER_PORT)
 
 bench: $(STAMP)
 	$(PY) benchmarks/score_throughput.py
 
 eval: $(STAMP)
 	$(VENV)/bin/trainer eval empathy --data ../shared/datasets/epitome_empathy_dev.csv
+
+# pip-audit over the installed dependencies; where no vulnerability database is reachable
+# (these build machines) it says so in one line and does not fail the build.
+audit: $(STAMP)
+	test -x $(VENV)/bin/pip-audit || $(PY) -m pip install -q pip-audit
+	$(PY) scripts/audit.py --pip-audit $(VENV)/bin/pip-audit
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .web var

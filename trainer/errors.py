@@ -41,6 +41,13 @@ class TrainerError(Exception):
         return text
 
 
+class ConfigurationError(TrainerError):
+    """A setting the server cannot start without, or one with an unusable value (a missing or
+    too short TRAINER_SECRET_KEY)."""
+
+    code = "E010"
+
+
 class RubricError(TrainerError):
     """A rubric file that cannot be used."""
 
@@ -51,6 +58,12 @@ class UnknownDetectorError(RubricError):
     """A rubric names a detector that is not registered."""
 
     code = "E101"
+
+
+class PatternError(TrainerError):
+    """A pattern-bank file (trainer/nlp/patterns/*.yaml) that cannot be compiled."""
+
+    code = "E110"
 
 
 class IngestError(TrainerError):
@@ -69,6 +82,18 @@ class DatabaseError(TrainerError):
     """The database cannot be reached or migrated."""
 
     code = "E400"
+
+
+class QueueError(TrainerError):
+    """The job queue (SQLite file or Redis) cannot be reached."""
+
+    code = "E420"
+
+
+class RetentionError(TrainerError):
+    """A purge or erasure that cannot be done as asked (a bad period, not an email address)."""
+
+    code = "E410"
 
 
 class DatasetError(TrainerError):

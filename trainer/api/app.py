@@ -6,37 +6,11 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.cors import CORSMiddleware
 
-from trainer.api import onboarding, reviews, scorecards, v1, web_login
+from trainer.api import calls, onboarding, reviews, scorecards, v1, web_login
 from trainer.api.errors import install_error_handlers
+from trainer.api.headers import SecurityHeaders
 from trainer.api.limits import BodyLimitMiddleware
 from trainer.api.origins import allowed_origins
-
-SECURITY_HEADERS = {
-    b"x-content-type-options": b"nosniff",
-    b"x-frame-options": b"DENY",
-    b"referrer-policy": b"same-origin",
-}
-
-
-class SecurityHeaders:
-    """ASGI middleware adding nosniff, no framing and a same-origin referrer to every answer."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def _document_request_bodies(app: FastAPI) -> None:
@@ -78,6 +52,7 @@ def create_api(*, standalone: bool = False) -> FastAPI:
         redoc_url=None,
     )
     app.include_router(v1.router)
+    app.include_router(calls.router)
     app.include_router(reviews.router)
     app.include_router(scorecards.router)
     app.include_router(onboarding.router)

@@ -12,6 +12,7 @@ from trainer.cli import (  # noqa: F401 - importing a group registers its comman
     queue,
     reasons,
     report,
+    retention,
     reviews,
     roleplay,
     rubrics,

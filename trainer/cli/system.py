@@ -22,11 +22,29 @@ app.add_typer(models_app, name="models")
 def worker(
     workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
 ) -> None:
-    """Run queue consumers (start one per machine; they share TRAINER_QUEUE_URL)."""
-    from trainer.jobs.queue import default_queue, queue_url
+    """Run queue consumers (start one per machine; they share TRAINER_QUEUE_URL). On start,
+    and every five minutes, jobs left behind by a worker that died are queued again."""
+    from trainer.db.session import database_url, get_sessionmaker, safe_url
+    from trainer.jobs.queue import check_queue, default_queue, queue_url
+    from trainer.jobs.recovery import recover_stale
 
-    err.print(f"worker consuming {queue_url()} with {workers} thread(s)", highlight=False)
-    consumer = default_queue().huey.create_consumer(workers=workers, worker_type="thread")
+    get_sessionmaker()  # an unreachable database is one clear line now, not a loop of errors
+    check_queue()
+    queue = default_queue()
+    recovered = recover_stale(queue)
+    if recovered["calls"] or recovered["jobs"]:
+        err.print(
+            f"queued again after a worker stopped: {len(recovered['calls'])} call(s) "
+            f"{', '.join(recovered['calls'])}; {len(recovered['jobs'])} scoring job(s)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    err.print(
+        f"worker consuming {safe_url(queue_url())} with {workers} thread(s), "
+        f"database {safe_url(database_url())}",
+        highlight=False,
+    )
+    consumer = queue.huey.create_consumer(workers=workers, worker_type="thread")
     consumer.run()
 
 
@@ -49,6 +67,50 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+@db_app.command("backup")
+@user_errors
+def db_backup(
+    path: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+) -> None:
+    """Copy the SQLite database online, while the app and workers run (PostgreSQL: pg_dump)."""
+    from trainer.services.backup import backup_database
+
+    result = backup_database(_actor(), path)
+    out.print(
+        f"backed up to {result.path} ({result.size / 1e6:.1f} MB, revision {result.revision})",
+        highlight=False,
+    )
+
+
+@db_app.command("restore")
+@user_errors
+def db_restore(
+    path: Annotated[Path, typer.Argument(help="A file 'trainer db backup' wrote.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the SQLite database with a checked backup; the old one is kept beside it."""
+    from trainer.services.backup import inspect_backup, restore_database
+
+    revision = inspect_backup(path)  # a bad file fails before the question
+    if not yes and not typer.confirm(
+        f"Replace the database with {path} (revision {revision})?", default=False, err=True
+    ):
+        err.print("nothing changed")
+        raise typer.Exit(1)
+    result = restore_database(_actor(), path)
+    out.print(f"restored {result.path} (revision {result.revision})", highlight=False)
+    if result.kept_aside:
+        out.print(f"the database as it was is kept at {result.kept_aside}", highlight=False)
+
+
+def _actor():
+    from trainer.cli.common import acting_actor
+    from trainer.db.session import session_scope
+
+    with session_scope() as session:
+        return acting_actor(session)
 
 
 @app.command()
