@@ -72,6 +72,9 @@ FAILED_REASON = "AudioError: the file is not audio (no audio stream found)"
 IDS = sorted([s[0] for s in SEED] + [c[0] for c in CALLS])
 AGENTS = {s[0]: s[2] for s in SEED} | {c[0]: c[1] for c in CALLS}
 CHANNELS = {s[0]: s[3] for s in SEED} | {c[0]: "call" for c in CALLS}
+# The conversations list shows the newest first (the calls are stored on days 10 to 13).
+DAYS = {s[0]: s[5] for s in SEED} | {c[0]: day for day, c in enumerate(CALLS, 10)}
+NEWEST_FIRST = sorted(IDS, key=lambda i: DAYS[i], reverse=True)
 
 
 PASSWORD = "browser-pass-123"

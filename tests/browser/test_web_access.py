@@ -9,7 +9,7 @@ import re
 import pytest
 
 from ..conftest import services_required
-from .conftest import AGENTS, IDS, PASSWORD, email, login
+from .conftest import AGENTS, NEWEST_FIRST, PASSWORD, email, login
 
 try:
     from playwright.sync_api import expect
@@ -84,7 +84,7 @@ def test_web_access_each_role_sees_its_navigation(page, role, shot):
 def test_web_access_agent_sees_only_their_conversations(page):
     login(page, "agent", next_path="/conversations")
     expect(page.locator(ROW).first).to_be_visible()
-    assert rows_of(page) == [i for i in IDS if AGENTS[i] == "Sam Lee"]
+    assert rows_of(page) == [i for i in NEWEST_FIRST if AGENTS[i] == "Sam Lee"]
     # Another agent's conversation does not exist for them.
     page.goto("/conversations/b-2")
     expect(page.get_by_test_id("not-found")).to_be_visible()
@@ -94,7 +94,7 @@ def test_web_access_agent_sees_only_their_conversations(page):
 def test_web_access_lead_sees_only_their_teams_conversations(page):
     login(page, "lead", next_path="/conversations")
     expect(page.locator(ROW).first).to_be_visible()
-    assert rows_of(page) == [i for i in IDS if AGENTS[i] in ("Sam Lee", "Priya Shah")]
+    assert rows_of(page) == [i for i in NEWEST_FIRST if AGENTS[i] in ("Sam Lee", "Priya Shah")]
     page.goto("/scorecard?since=2026-03-01&until=2026-03-31")  # the seeded conversations
     rows = page.locator("[data-testid=scorecard-row][data-kind=agent]")
     expect(rows).to_have_count(2)

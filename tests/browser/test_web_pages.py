@@ -11,7 +11,7 @@ from trainer.db.session import session_scope
 from trainer.services.views import conversation_view, list_conversations, scorecard
 
 from ..conftest import services_required
-from .conftest import AGENTS, CHANNELS, IDS, login
+from .conftest import AGENTS, CHANNELS, IDS, NEWEST_FIRST, login
 
 try:
     from playwright.sync_api import expect
@@ -40,16 +40,18 @@ def rows_of(page) -> list[str]:
 def test_web_pages_list_shows_seeded_conversations_and_agent_filter_narrows(page, shot):
     page.goto("/conversations")
     expect(page.locator(ROW)).to_have_count(len(IDS))
-    assert rows_of(page) == IDS
+    assert rows_of(page) == NEWEST_FIRST
     expect(page.get_by_test_id("conversation-count")).to_have_text(str(len(IDS)))
+    expect(page.get_by_test_id("page-number")).to_have_text("1")
+    expect(page.get_by_test_id("page-next")).to_be_disabled()
     first = page.locator(ROW).first
-    expect(first.get_by_test_id("agent")).to_have_text("Sam Lee")
+    expect(first.get_by_test_id("agent")).to_have_text(AGENTS[NEWEST_FIRST[0]])
     expect(first.get_by_test_id("score")).to_have_text(re.compile(r"^\d+$"))
     shot(page, "conversations")
 
     page.get_by_test_id("filter-agent").click()
     page.get_by_role("option", name="Sam Lee").click()
-    sams = [i for i in IDS if AGENTS[i] == "Sam Lee"]
+    sams = [i for i in NEWEST_FIRST if AGENTS[i] == "Sam Lee"]
     expect(page.locator(ROW)).to_have_count(len(sams))
     assert rows_of(page) == sams
     expect(page.get_by_test_id("conversation-count")).to_have_text(str(len(sams)))

@@ -18,6 +18,7 @@ from trainer.db.session import get_sessionmaker, session_scope
 from trainer.services.views import (
     MAX_PER_PAGE,
     ConversationFilter,
+    conversation_options,
     list_conversations,
     page_conversations,
 )
@@ -154,6 +155,32 @@ def test_paging_filters_by_agent_name_linked_or_not_and_by_visibility(db_url):
     assert tom.total == 5 and {r["agent"] for r in tom.rows} == {"Tom Unlinked"}
     assert own.total == 5 and len(own.rows) == 2  # an agent sees only their own
     assert [r["conversation"] for r in since.rows] == ["conv-00010", "conv-00009"]
+
+
+def test_paging_options_name_agents_and_channels_without_the_rows(db_url):
+    people = _seed(db_url, 10)
+    with session_scope(db_url) as session:
+        session.execute(
+            insert(ConversationRecord),
+            [
+                {
+                    "id": 1000,  # the seed gives ids itself: PostgreSQL's sequence never moved
+                    "external_id": "practice-1",
+                    "channel": "roleplay",
+                    "agent_name": "Tina Trainee",
+                    "content_hash": "p" * 64,
+                    "status": "scored",
+                    "extra": {},
+                }
+            ],
+        )
+    with session_scope(db_url) as session:
+        everyone = conversation_options(session, ADMIN)
+        own = conversation_options(session, people["sue"])
+    # Role-play practice is never listed, so neither is its trainee.
+    assert everyone.agents == ["Sue Agent", "Tom Unlinked"]
+    assert (everyone.channels, everyone.total) == (["chat"], 10)
+    assert (own.agents, own.total) == (["Sue Agent"], 5)
 
 
 def test_paging_api_pages_and_refuses_a_page_over_the_cap(db_url):

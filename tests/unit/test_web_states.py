@@ -119,25 +119,28 @@ def test_web_conversations_on_load_lists_all_with_options(seeded):
     s.on_load()
     assert s.error == ""
     assert s.count == s.total == 4
-    assert [r.conversation for r in s.rows] == ["w-1", "w-2", "w-3", "w-4"]
+    # Newest first; a conversation with no start time leads.
+    assert [r.conversation for r in s.rows] == ["w-4", "w-3", "w-2", "w-1"]
+    assert (s.page, s.pages, s.has_previous, s.has_next) == (1, 1, False, False)
+    assert s.shown_range == "1–4"
     assert s.agents == ["Priya Shah", "Sam Lee"]
     assert s.channels == ["call", "chat"]
     assert [c.key for c in s.columns][:3] == ["empathy", "clarity", "resolution"]
-    first = s.rows[0]
-    assert first.href == "/conversations/w-1"
-    assert first.date == "2026-03-02 09:30"
-    assert len(first.sections) == len(s.columns)
+    oldest = s.rows[3]
+    assert oldest.href == "/conversations/w-1"
+    assert oldest.date == "2026-03-02 09:30"
+    assert len(oldest.sections) == len(s.columns)
     # The never-scored conversation shows a dash, not a zero.
-    assert s.rows[3].score.text == "—"
-    assert {c.text for c in s.rows[3].sections} == {"—"}
+    assert s.rows[0].score.text == "—"
+    assert {c.text for c in s.rows[0].sections} == {"—"}
 
 
 def test_web_conversations_filter_by_agent_and_channel_narrows_rows(seeded):
     s = state(ConversationsState)
     s.on_load()
     s.set_agent("Sam Lee")
-    assert [r.conversation for r in s.rows] == ["w-1", "w-3"]
-    assert s.filtered
+    assert [r.conversation for r in s.rows] == ["w-3", "w-1"]
+    assert s.filtered and (s.count, s.total) == (2, 4)
     s.set_channel("call")
     assert [r.conversation for r in s.rows] == ["w-3"]
     s.set_agent(ALL)
@@ -171,7 +174,7 @@ def test_web_conversations_on_load_takes_filters_from_url(seeded):
     s.set_channel("call")
     s.on_load()
     assert (s.agent, s.channel) == ("Priya Shah", ALL)
-    assert [r.conversation for r in s.rows] == ["w-2", "w-4"]
+    assert [r.conversation for r in s.rows] == ["w-4", "w-2"]
     assert s.total == 4
 
 
@@ -181,7 +184,46 @@ def test_web_conversations_on_load_without_url_filters_keeps_filters(seeded):
     s.set_agent("Sam Lee")
     s.on_load()  # e.g. back from a review
     assert s.agent == "Sam Lee"
-    assert [r.conversation for r in s.rows] == ["w-1", "w-3"]
+    assert [r.conversation for r in s.rows] == ["w-3", "w-1"]
+
+
+def test_web_conversations_pages_through_the_list_keeping_the_filters(seeded):
+    s = state(ConversationsState, "/conversations")
+    s.on_load()
+    s.set_per_page("3")
+    assert (s.page, s.pages, s.count, s.per_page_value) == (1, 2, 4, "3")
+    assert [r.conversation for r in s.rows] == ["w-4", "w-3", "w-2"]
+    assert s.has_next and not s.has_previous
+    s.next_page()
+    assert (s.page, s.shown_range) == (2, "4–4")
+    assert [r.conversation for r in s.rows] == ["w-1"]
+    assert s.has_previous and not s.has_next
+    assert s.next_page() is None and s.page == 2  # no page after the last
+    s.previous_page()
+    assert s.page == 1 and len(s.rows) == 3
+    assert s.previous_page() is None and s.page == 1
+    # A filter starts again from the first page, and the pages follow the filter.
+    s.next_page()
+    s.set_agent("Sam Lee")
+    assert (s.page, s.pages, s.count) == (1, 1, 2)
+    assert [r.conversation for r in s.rows] == ["w-3", "w-1"]
+    s.set_per_page("nonsense")
+    assert s.per_page == 3
+
+
+def test_web_conversations_page_and_size_come_from_the_url_and_past_the_end_shows_the_last(
+    seeded,
+):
+    s = state(ConversationsState, "/conversations", "/conversations?page=2&per_page=2")
+    s.on_load()
+    assert (s.page, s.per_page, s.pages) == (2, 2, 2)
+    assert [r.conversation for r in s.rows] == ["w-2", "w-1"]
+    past = state(ConversationsState, "/conversations", "/conversations?page=9&per_page=2")
+    past.on_load()
+    assert past.page == 2 and [r.conversation for r in past.rows] == ["w-2", "w-1"]
+    capped = state(ConversationsState, "/conversations", "/conversations?per_page=100000")
+    capped.on_load()
+    assert capped.per_page == 500 and capped.count == 4
 
 
 def test_web_review_loads_header_turns_and_criteria(seeded):
@@ -349,11 +391,11 @@ def test_web_state_navigation_follows_the_role(
 def test_web_state_agent_and_lead_lists_are_narrowed(seeded):
     agent = state(ConversationsState, "/conversations", who="Sam Lee")
     agent.on_load()
-    assert [r.conversation for r in agent.rows] == ["w-1", "w-3"]
+    assert [r.conversation for r in agent.rows] == ["w-3", "w-1"]
     assert agent.agents == ["Sam Lee"]
     lead = state(ConversationsState, "/conversations", who="Morgan Reyes")
     lead.on_load()
-    assert [r.conversation for r in lead.rows] == ["w-1", "w-3"]  # Sam is in their team
+    assert [r.conversation for r in lead.rows] == ["w-3", "w-1"]  # Sam is in their team
     # Another agent's conversation does not exist for Sam.
     review = state(ReviewState, who="Sam Lee")
     review.load_conversation("w-2")

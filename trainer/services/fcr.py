@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
 from trainer.access.policy import Scope, scope_of, visible_conversations
-from trainer.analytics.fcr import contact_outcomes, fcr_rows, ref_key
+from trainer.analytics.fcr import contact_outcomes, fcr_rows, name_key, ref_key
 from trainer.db.models import ConversationRecord, Team, User, team_members
 from trainer.errors import ReportError
 from trainer.services.scorecards import ColumnValues, ExtraColumn, register_column
@@ -29,6 +29,8 @@ DEFAULT_DAYS = 7
 DAYS_ENV = "TRAINER_FCR_DAYS"
 BY = ("agent", "team")
 HIDDEN = "(not visible to you)"  # a repeat contact in a conversation the actor may not see
+# A name `name_key` leaves as it is, but for case (see `_same_customer`).
+PLAIN_NAME = r"^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$"
 
 
 def fcr_days(days: int | None = None) -> int:
@@ -135,18 +137,29 @@ def _ranged_contacts(
     later = [moment > first.to_pydatetime()]
     if end is not None:
         later.append(moment <= end + timedelta(days=window))
-    refs = shown["customer_ref"].map(ref_key)
-    if refs.notna().all():
-        keys = sorted(set(refs))
-        blank = or_(
-            ConversationRecord.customer_ref.is_(None),
-            func.trim(ConversationRecord.customer_ref) == "",
-        )
-        key = func.lower(func.trim(ConversationRecord.customer_ref))
-        same = [key.in_(keys[i : i + 5000]) for i in range(0, len(keys), 5000)]
-        later.append(or_(blank, *same))
+    later.append(_same_customer(shown))
     candidates = contacts_frame(session, *later)
     return pd.concat([shown, candidates], ignore_index=True).drop_duplicates("cid"), shown_ids
+
+
+def _same_customer(shown: pd.DataFrame):
+    """A SQL condition every later contact of the customers in `shown` meets (a superset:
+    `contact_outcomes` decides exactly). Same reference; a missing reference (names decide
+    there); and, for the shown contacts without one, a name that folds to theirs. A name of
+    plain words (ASCII letters, digits, single spaces) folds to its lower case, so it is
+    compared in SQL; any other name is kept for `name_key` to judge."""
+    refs = shown["customer_ref"].map(ref_key)
+    keys = sorted(set(refs.dropna()))
+    names = sorted({k for k in shown.loc[refs.isna(), "customer"].map(name_key) if k})
+    column = ConversationRecord.customer_ref
+    key = func.lower(func.trim(column))
+    either = [column.is_(None), func.trim(column) == ""]
+    either += [key.in_(keys[i : i + 5000]) for i in range(0, len(keys), 5000)]
+    if names:
+        name = ConversationRecord.customer_name
+        either += [func.lower(name).in_(names[i : i + 5000]) for i in range(0, len(names), 5000)]
+        either.append(~name.regexp_match(PLAIN_NAME))
+    return or_(*either)
 
 
 def _visible_teams(session: Session, actor: Actor) -> set[str] | None:

@@ -219,7 +219,7 @@ def load(
 ) -> ScorecardData:
     """The final scores (overall, per section, per criterion) of the conversations in the
     filter's range that the actor may see, and with `criterion` that criterion's value in
-    each of them. `filters` must be resolved."""
+    each of them instead of every criterion's sums. `filters` must be resolved."""
     ranked = _ranked(actor, filters, session, roleplay)
     final = ranked.c.rank == 1
     # Core, not ORM, execution: plain rows, no per-row ORM bookkeeping (10,000s of them).
@@ -278,8 +278,12 @@ def load(
         ],
         columns=["conversation", "part", "total", "n"],
     )
-    criteria = _criteria(session, ranked, filters.agent)
-    values = _criteria(session, ranked, filters.agent, criterion) if criterion else None
+    # The drill-down needs one criterion's values, not every criterion's sums.
+    if criterion:
+        criteria = pd.DataFrame(columns=["agent", "part", "total", "n"])
+        values = _criteria(session, ranked, filters.agent, criterion)
+    else:
+        criteria, values = _criteria(session, ranked, filters.agent), None
     outline = _outline(session, conversations["rubric_id"].dropna().unique().tolist())
     return ScorecardData(
         filters=filters,

@@ -78,13 +78,15 @@ def _number(value) -> float | None:
 
 def _parts_by_group(means: pd.DataFrame) -> dict[str, dict[str, tuple[float, int]]]:
     found: dict[str, dict[str, tuple[float, int]]] = {}
-    for group, part, score, n in means.itertuples(index=False):
+    for group, part, score, n in means.itertuples(index=False, name=None):
         found.setdefault(group, {})[part] = (score, int(n))
     return found
 
 
 def _rows(data: ScorecardData, by: str, extra: dict[str, ColumnValues]) -> list[dict]:
     """One row per agent or team: overall with interval, sections and criteria with n."""
+    if by == "team" and data.team_scope == frozenset():
+        return []  # no team is the actor's to see (an agent's own scorecard)
     grouped = sc.grouped_by(data.conversations, by)
     if by == "team" and data.team_scope is not None:
         grouped = grouped[grouped["group"].isin(data.team_scope)]
@@ -150,16 +152,14 @@ def _trends(data: ScorecardData) -> list[dict]:
             period=sc.period_start(conversations["at"], data.filters.period)
         )
     everyone = conversations.assign(group=ALL)
-    for level, grouped in (
-        ("all", everyone),
-        ("team", sc.grouped_by(conversations, "team")),
-        ("agent", sc.grouped_by(conversations, "agent")),
-    ):
+    for level in ("all", "team", "agent"):
+        if level == "team" and data.team_scope == frozenset():
+            continue  # no team is the actor's to see
+        grouped = everyone if level == "all" else sc.grouped_by(conversations, level)
         if level == "team" and data.team_scope is not None:
             grouped = grouped[grouped["group"].isin(data.team_scope)]
-        for group, period, n, score in sc.trend(grouped, data.filters.period).itertuples(
-            index=False
-        ):
+        trend = sc.trend(grouped, data.filters.period)
+        for group, period, n, score in trend.itertuples(index=False, name=None):
             rows.append(
                 {
                     "level": level,

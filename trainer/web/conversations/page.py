@@ -1,4 +1,4 @@
-"""The `/conversations` page: filters and the table of conversations."""
+"""The `/conversations` page: filters, the table of conversations and its page controls."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import reflex as rx
 
 from trainer.web.components import error_callout, page, score_badge, status_badge, testid
 from trainer.web.conversations import viewmodels as cvm
-from trainer.web.conversations.state import ALL, ConversationsState
+from trainer.web.conversations.state import ALL, PAGE_SIZES, ConversationsState
 
 
 def _select(value: rx.Var, options: rx.Var, everyone: str, on_change, name: str) -> rx.Component:
@@ -183,6 +183,54 @@ def conversations_table() -> rx.Component:
     )
 
 
+def pager() -> rx.Component:
+    """Previous and next page, which rows and page this is, and the page size."""
+    s = ConversationsState
+    return rx.flex(
+        rx.button(
+            rx.icon("chevron-left", size=14),
+            "Previous",
+            variant="soft",
+            on_click=s.previous_page,
+            disabled=~s.has_previous,
+            custom_attrs=testid("page-previous"),
+        ),
+        rx.text(
+            rx.cond(s.shown_range != "", rx.text.span(s.shown_range, " · "), ""),
+            "Page ",
+            rx.text.span(s.page, custom_attrs=testid("page-number")),
+            " of ",
+            rx.text.span(s.pages, custom_attrs=testid("page-count")),
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=14),
+            variant="soft",
+            on_click=s.next_page,
+            disabled=~s.has_next,
+            custom_attrs=testid("page-next"),
+        ),
+        rx.spacer(),
+        _labelled(
+            "Per page",
+            rx.select(
+                list(PAGE_SIZES),
+                value=s.per_page_value,
+                on_change=s.set_per_page,
+                name="per_page",
+                custom_attrs=testid("page-size"),
+            ),
+        ),
+        spacing="3",
+        align="center",
+        wrap="wrap",
+        margin_top="1rem",
+        custom_attrs=testid("pager"),
+    )
+
+
 def conversations_page() -> rx.Component:
     """The `/` and `/conversations` page."""
     return page(
@@ -190,5 +238,6 @@ def conversations_page() -> rx.Component:
         error_callout(ConversationsState.error),
         filters_bar(),
         conversations_table(),
+        pager(),
         testid_name="conversations-page",
     )
