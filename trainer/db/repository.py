@@ -7,6 +7,7 @@ caller can store a whole file's conversations atomically or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -24,8 +25,10 @@ from trainer.db.models import (
     utcnow,
 )
 from trainer.errors import NotFoundError
-from trainer.scoring.engine import EvaluationResult
 from trainer.scoring.rubric import Rubric, parse_rubric
+
+if TYPE_CHECKING:  # the engine imports spaCy: seconds that storing and reading never need
+    from trainer.scoring.engine import EvaluationResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ class PatternBank:
             if patterns:
                 try:
                     self.token_matcher.add(label, patterns)
-                    self.token_windows.add(patterns)
+                    self.token_windows.add(patterns, label)
                 except (ValueError, KeyError, TypeError) as exc:
                     # spaCy's own message names the bad token attribute on its first line.
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
@@ -97,6 +97,8 @@ class PatternBank:
     @staticmethod
     def combine(found: list[Span]) -> list[Span]:
         """Overlapping matches of one set reduced to the longest, in text order."""
+        if len(found) < 2:  # nothing can overlap
+            return list(found)
         return sorted(filter_spans(found), key=lambda s: s.start)
 
     def match(self, doc: Doc) -> dict[str, list[Span]]:

@@ -85,15 +85,43 @@ class MatchWindows:
         self.vocab = vocab
         self.patterns: list[list[_Token]] = []
         self.everywhere = False  # some pattern has nothing to look for: run on the whole doc
+        # Short docs: one Matcher per pattern, run only when the doc holds every word the
+        # pattern cannot match without (most turns hold none: the Matcher is then skipped).
+        self.singles: list[tuple[tuple[frozenset, ...], Matcher]] = []
+        self.anchors: set = set()
+        self.unanchored = False
 
-    def add(self, patterns: list[list[dict]]) -> None:
-        """Register token patterns (the same lists given to Matcher.add)."""
+    def add(self, patterns: list[list[dict]], label: str | None = None) -> None:
+        """Register token patterns (the same lists given to Matcher.add, under `label`)."""
         for pattern in patterns:
             tokens = [_read_token(self.vocab, spec) for spec in pattern]
             if any(t is None for t in tokens) or not any(t.tests and t.low for t in tokens):
                 self.everywhere = True
             else:
                 self.patterns.append(tokens)
+            if label is not None:
+                single = Matcher(self.vocab)
+                single.add(label, [pattern])
+                required = _required_words(tokens)
+                self.singles.append((required, single))
+                # A doc holding no word of `anchors` can match none of the patterns (each
+                # requires one of its first required set), unless one requires no word at all.
+                if required:
+                    self.anchors |= required[0]
+                else:
+                    self.unanchored = True
+
+    def short_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """(match_id, start, end) of every registered pattern on a short doc: the same matches
+        as the combined Matcher, running only the patterns whose required words occur."""
+        words = set(doc.to_array(LOWER).tolist())
+        found: list[tuple[int, int, int]] = []
+        if not self.unanchored and words.isdisjoint(self.anchors):
+            return found
+        for required, single in self.singles:
+            if all(not w.isdisjoint(words) for w in required):
+                found.extend(single(doc))
+        return found
 
     def windows(self, doc: Doc) -> list[tuple[int, int]]:
         """Disjoint [start, end) token ranges, in order, holding every possible match."""
@@ -152,6 +180,20 @@ class MatchWindows:
         return max(token.low, _longest_run(mask))
 
 
+def _required_words(tokens: list[_Token | None]) -> tuple[frozenset, ...]:
+    """Word sets (lower-case hashes) a pattern cannot match without: one per required token
+    tested on its text; a pattern that cannot be read requires nothing."""
+    if any(t is None for t in tokens):
+        return ()
+    return tuple(
+        values
+        for t in tokens
+        if t.low
+        for column, kind, values in t.tests
+        if column == 0 and kind == "in"
+    )
+
+
 def _longest_run(mask: np.ndarray) -> int:
     """Length of the longest stretch of True in a boolean array."""
     if not mask.any():
@@ -164,6 +206,8 @@ def match_windows(matcher: Matcher, windows: MatchWindows, doc: Doc) -> list[tup
     """(match_id, start, end) of `matcher` on `doc`, exactly as matcher(doc) finds them, reading
     only the stretches that could hold a match when the doc is long."""
     if len(doc) < MIN_TOKENS:
+        if windows.singles:
+            return windows.short_matches(doc)
         return matcher(doc)
     found = []
     for start, end in windows.windows(doc):

@@ -19,15 +19,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from trainer.conversation import Conversation
 from trainer.errors import DatasetError, ModelError
 from trainer.speech.models import models_dir
+
+if TYPE_CHECKING:  # scikit-learn takes a second to import: only when a model is trained or read
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 MODEL_ENV = "TRAINER_REASONS_MODEL"
 MODEL_FILE = "contact_reasons.npz"
@@ -99,6 +101,9 @@ def _check_labels(texts: list[str], labels: list[str]) -> None:
 def train_reasons(texts: list[str], labels: list[str], *, c: float = DEFAULT_C) -> ReasonModel:
     """Fit a classifier on labelled texts; DatasetError when fewer than two reasons."""
     _check_labels(texts, labels)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     vectorizer = TfidfVectorizer(**VECTORIZER)
     matrix = vectorizer.fit_transform(texts)
     if matrix.shape[1] == 0:
@@ -139,6 +144,8 @@ def evaluate_reasons(model: ReasonModel, texts: list[str], labels: list[str]) ->
     """Score the model's predictions against labels (macro-F1 over every reason in either)."""
     if not texts or len(texts) != len(labels):
         raise DatasetError("nothing to evaluate", fix="give labelled rows")
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
     predicted = [label for label, _ in model.predict(texts)]
     classes = sorted(set(labels) | set(model.labels))
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -200,6 +207,9 @@ def load_model(path: Path | None = None) -> ReasonModel | None:
     path = path or model_path()
     if not path.is_file():
         return None
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))

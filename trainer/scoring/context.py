@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from itertools import accumulate
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,6 +35,28 @@ class ScoringContext:
     def docs(self) -> list[Doc]:
         """One spaCy doc per turn, parsed once."""
         return list(self.nlp.pipe(t.text for t in self.turns))
+
+    @cached_property
+    def _prefix_counts(self) -> list[tuple[list[int], list[int]]]:
+        # Per doc, running counts of words (neither punctuation nor space) and of non-punctuation
+        # tokens: detectors count them per turn and per sentence without building Token objects.
+        counts = []
+        for doc in self.docs:
+            flags = doc.to_array([IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
+            words = [0, *accumulate(not p and not sp for p, sp in flags)]
+            non_punct = [0, *accumulate(not p for p, _ in flags)]
+            counts.append((words, non_punct))
+        return counts
+
+    def word_count(self, index: int, start: int = 0, end: int | None = None) -> int:
+        """Tokens that are neither punctuation nor space in turn `index` (tokens start..end)."""
+        words = self._prefix_counts[index][0]
+        return words[len(words) - 1 if end is None else end] - words[start]
+
+    def non_punct_count(self, index: int, start: int = 0, end: int | None = None) -> int:
+        """Tokens that are not punctuation in turn `index` (tokens start..end)."""
+        non_punct = self._prefix_counts[index][1]
+        return non_punct[len(non_punct) - 1 if end is None else end] - non_punct[start]
 
     @cached_property
     def _matches(self) -> dict[tuple[int, str], dict[str, list[Span]]]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from trainer.conversation import Conversation
-from trainer.scoring.context import ScoringContext
 from trainer.scoring.formula import FormulaResult, compute
 from trainer.scoring.registry import registry
 from trainer.scoring.result import Score, not_applicable, unscored
 from trainer.scoring.rubric import Criterion, Rubric, Section
+
+if TYPE_CHECKING:  # spaCy loads in seconds: only a process that scores pays for it
+    from spacy.language import Language
+
+    from trainer.scoring.context import ScoringContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,10 @@ def score_conversation(
 
     A caller that reads the same conversation afterwards (follow-up promises) passes its own
     `ctx`, so each turn is parsed and matched once."""
-    ctx = ctx or ScoringContext(conversation, nlp)
+    if ctx is None:
+        from trainer.scoring.context import ScoringContext
+
+        ctx = ScoringContext(conversation, nlp)
     results = tuple(_run(ctx, section, criterion) for section, criterion in rubric.criteria())
     values = {r.criterion_id: r.score.value for r in results}
     return EvaluationResult(conversation.external_id, rubric.ref, results, compute(rubric, values))

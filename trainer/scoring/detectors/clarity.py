@@ -29,11 +29,11 @@ def readability(ctx: ScoringContext, params: ReadabilityParams) -> Score:
         (i, sent)
         for i in ctx.indices("agent")
         for sent in ctx.docs[i].sents
-        if any(not t.is_punct for t in sent)
+        if ctx.non_punct_count(i, sent.start, sent.end)
     ]
     if not sentences:
         return unscored("the agent wrote no sentences to measure")
-    lengths = [sum(not t.is_punct and not t.is_space for t in s) for _, s in sentences]
+    lengths = [ctx.word_count(i, s.start, s.end) for i, s in sentences]
     average = sum(lengths) / len(lengths)
     agent_text = " ".join(ctx.turns[i].text for i in ctx.indices("agent"))
     ease = flesch_reading_ease(agent_text, sentences=len(sentences))
@@ -115,6 +115,8 @@ COMMON_ACRONYMS = {
     "HD",
 }
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,5}s?$")
+# Every acronym token holds this; most turns do not, and walking their tokens costs more.
+_MAY_HOLD_ACRONYM = re.compile(r"[A-Z][A-Z0-9]")
 
 
 @detector("clarity.jargon.v1", params=JargonParams)
@@ -132,7 +134,7 @@ def jargon(ctx: ScoringContext, params: JargonParams) -> Score:
         listed = {(s.start, s.end) for s in candidates}
         candidates += [
             doc[t.i : t.i + 1]
-            for t in doc
+            for t in (doc if _MAY_HOLD_ACRONYM.search(ctx.turns[i].text) else ())
             if _ACRONYM.match(t.text)
             and t.text.rstrip("s") not in allowed
             and t.text not in allowed
@@ -172,7 +174,7 @@ class FillerParams(BaseModel):
 def filler_words(ctx: ScoringContext, params: FillerParams) -> Score:
     """The agent uses few filler words ('um', 'basically', 'you know')."""
     agent_turns = ctx.indices("agent")
-    words = sum(1 for i in agent_turns for t in ctx.docs[i] if not t.is_punct and not t.is_space)
+    words = sum(ctx.word_count(i) for i in agent_turns)
     if words == 0:
         return unscored("the agent said nothing to measure")
     hits = ctx.find_all("filler", "agent")
