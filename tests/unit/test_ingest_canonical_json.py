@@ -127,7 +127,7 @@ def test_ingest_canonical_json_malformed_json_names_the_line(tmp_path: Path) -> 
         (
             {"turns": [{"speaker": "agent", "text": "Hi", "start": 3, "end": 1}]},
             "turns.0.end",
-            "end 1.0 is before start 3.0",
+            "end 1 is before start 3",
         ),
         (
             {"turns": [{"speaker": "agent", "text": "Hi", "start": -1}]},

@@ -45,9 +45,13 @@ def quoted(value: str) -> str:
 
 
 def seconds(value: float) -> str:
-    """A time in seconds as written (`3.0`), or rounded when it has so many digits that it could
-    be mistaken for (or be) a long number such as a card's."""
-    return repr(value) if abs(value) < 1e7 else f"{value:.6g}"
+    """A time in seconds, rounded so that no run of digits in it could be (or be mistaken for) a
+    long number such as a card's: `3`, `12.5`, `0.003906`, `1.23457e+07`."""
+    if value != 0 and abs(value) < 1:
+        return f"{value:.4g}"
+    fixed = f"{value:.3f}".rstrip("0").rstrip(".")
+    # Rounding can carry into an eighth digit (9999999.9996 -> 10000000).
+    return fixed if len(fixed.lstrip("-").split(".")[0]) <= 7 else f"{value:.6g}"
 
 
 def _count(n: int, noun: str) -> str:

@@ -3,7 +3,7 @@ coaching title and a review-rule name that hold HTML and `javascript:` payloads 
 on every page that shows them, and none of them runs (no `window.__xss`, no dialog, no
 JavaScript error). The app also answers with its Content-Security-Policy.
 
-The app under test is tests/browser/conftest.py's (`reflex run --env prod` on a seeded SQLite
+The app under test is conftest.py's (`reflex run --env prod` on a seeded SQLite
 database), started here on a database seeded with the payloads. Run under
 `flock /tmp/trainer-browser.lock` like the other browser tests (they build `.web`)."""
 
@@ -22,14 +22,15 @@ from trainer.services.accounts import add_user
 from trainer.services.coaching import open_session
 from trainer.services.scoring import score_stored
 
-from ..browser.conftest import (  # noqa: F401 - fixtures reused by name
+from ..conftest import GOOD_CHAT, services_required
+
+# app_url is re-declared here so that it starts a second app on this module's payload database;
+# the browser (one Playwright per process) is the shared one from conftest.
+from .conftest import (  # noqa: F401 - fixtures reused by name
     PASSWORD,
     app_url,
-    browser,
-    chromium_path,
     login,
 )
-from ..conftest import GOOD_CHAT, services_required
 
 try:
     from playwright.sync_api import expect
