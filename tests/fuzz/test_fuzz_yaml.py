@@ -211,3 +211,33 @@ def test_fuzz_pattern_file(spec, nlp, tmp_path_factory):
     outcome = attempt(lambda: PatternBank(nlp, folder), str(path), codes=(PatternError,))
     if not isinstance(outcome, PatternError):
         assert outcome.labels <= {k for k in spec if isinstance(k, str)}
+
+
+# Inputs the long run (`make fuzz`) found, kept so the short run checks them every time.
+
+
+def test_fuzz_yaml_numeric_key_is_not_echoed_in_the_path(nlp, tmp_path):
+    from trainer.nlp.patterns import PatternBank
+
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(yaml.safe_dump({41111111: {"phrases": [float("nan")]}}))
+    error = attempt(lambda: PatternBank(nlp, tmp_path), str(path), codes=(PatternError,))
+    assert isinstance(error, PatternError) and "41111111" not in error.format()
+
+
+def test_fuzz_yaml_unprintable_set_name_is_not_echoed(nlp):
+    from trainer.roleplay.loader import parse_scenario
+
+    data = copy.deepcopy(SCENARIO)
+    data["facts"][0]["ask"] = {"sets": ["\U00106570"]}
+    error = attempt(lambda: parse_scenario(data, source="fuzz.yaml"), "fuzz.yaml")
+    assert isinstance(error, ScenarioError) and "unknown pattern set" in error.format()
+
+
+def test_fuzz_yaml_empty_group_of_facts_is_refused(nlp):
+    from trainer.roleplay.loader import parse_scenario
+
+    data = copy.deepcopy(SCENARIO)
+    data["resolution"]["requirements"][1]["facts"] = [[]]
+    error = attempt(lambda: parse_scenario(data, source="fuzz.yaml"), "fuzz.yaml")
+    assert isinstance(error, ScenarioError) and "empty group of facts" in error.format()

@@ -107,6 +107,12 @@ BAD = [
         "shoe_size",
     ),
     (
+        # An empty group of alternatives (the fuzz suite's find: an IndexError before).
+        _edit("resolution.requirements.1.facts", ["name", []]),
+        "resolution.requirements.1.facts",
+        "an empty group of facts",
+    ),
+    (
         _edit("resolution.requirements.3.after", ["follow-up"]),
         "resolution.requirements.3.after.0",
         "earlier",

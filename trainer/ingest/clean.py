@@ -88,8 +88,10 @@ def _path(entry: tuple) -> tuple:
     parts = []
     while entry[2] is not None:
         key = entry[3]
-        # A field name comes from the input too: shown only when it cannot be a card number.
-        if isinstance(key, str) and not quoted(key).startswith(("'", '"')):
+        # A field name comes from the input too (YAML keys may be numbers): shown only when it
+        # cannot be a card number. List positions are Trainer's own counting.
+        is_field = isinstance(entry[2][0], dict)
+        if is_field and not quoted(str(key)).startswith(("'", '"')):
             key = "(a field name)"
         parts.append(key)
         entry = entry[2]

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from trainer.errors import ScenarioError
+from trainer.ingest.shown import quoted
 from trainer.nlp.patterns import load_patterns
 from trainer.nlp.pipeline import load_nlp
 from trainer.roleplay.reactions import RULES
@@ -118,7 +119,7 @@ def _check_references(scenario: Scenario, source: str) -> None:
         for k, label in enumerate(check.sets):
             if label not in labels:
                 raise ScenarioError(
-                    f"unknown pattern set {label!r}",
+                    f"unknown pattern set {quoted(label)}",
                     where=f"{source}: {where}.sets.{k}",
                     fix="use a set name from trainer/nlp/patterns/*.yaml",
                 )

@@ -107,6 +107,18 @@ class Requirement(_Strict):
     nudge: LineSet = Field(default_factory=list)
     done: LineSet = Field(default_factory=list)
 
+    @field_validator("facts")
+    @classmethod
+    def _no_empty_group(cls, facts: list[str | list[str]]) -> list[str | list[str]]:
+        # A list inside is a group of alternatives, one of which must be revealed.
+        for group in facts:
+            if isinstance(group, list) and not group:
+                raise ValueError(
+                    "an empty group of facts: a group lists at least 1 item, one of which the "
+                    "trainee must find out"
+                )
+        return facts
+
     @model_validator(mode="after")
     def _said_or_facts(self) -> Requirement:
         if bool(self.said) == bool(self.facts):
