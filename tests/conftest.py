@@ -37,7 +37,9 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _postgres_database():
+def postgres_database():
+    """A new empty database on the local PostgreSQL: (admin engine, its name, its URL); a skip,
+    or a failure under TRAINER_REQUIRE_SERVICES=1, when the server is not reachable."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
@@ -64,7 +66,7 @@ def db_url(request, tmp_path, monkeypatch):
         return
     from sqlalchemy import text
 
-    admin, name, url = _postgres_database()
+    admin, name, url = postgres_database()
     monkeypatch.setenv("TRAINER_DATABASE_URL", url)
     yield url
     db_session.reset_cache()

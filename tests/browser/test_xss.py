@@ -3,8 +3,8 @@ coaching title and a review-rule name that hold HTML and `javascript:` payloads 
 on every page that shows them, and none of them runs (no `window.__xss`, no dialog, no
 JavaScript error). The app also answers with its Content-Security-Policy.
 
-The app under test is conftest.py's (`reflex run --env prod` on a seeded SQLite
-database), started here on a database seeded with the payloads. Run under
+The app under test is conftest.py's (`reflex run --env prod`), started here on a database seeded
+with the payloads: once on SQLite and once on PostgreSQL. Run under
 `flock /tmp/trainer-browser.lock` like the other browser tests (they build `.web`)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 
 from trainer.access import Actor
 from trainer.conversation import Conversation, Turn
+from trainer.db import session as db_session
 from trainer.db.models import AssignmentRule, ConversationRecord, ReviewAssignment, User
 from trainer.db.repository import store_conversation
 from trainer.db.session import session_scope
@@ -22,7 +23,7 @@ from trainer.services.accounts import add_user
 from trainer.services.coaching import open_session
 from trainer.services.scoring import score_stored
 
-from ..conftest import GOOD_CHAT, services_required
+from ..conftest import GOOD_CHAT, postgres_database, services_required
 
 # app_url is re-declared here so that it starts a second app on this module's payload database;
 # the browser (one Playwright per process) is the shared one from conftest.
@@ -122,13 +123,25 @@ def seed_payloads(url: str) -> None:
         )
 
 
-@pytest.fixture(scope="session")
-def browser_db_url(tmp_path_factory) -> str:
-    """The payload database (overrides the browser tests' seeded one for this module's app)."""
-    folder = tmp_path_factory.mktemp("xss-db")
-    url = f"sqlite:///{folder / 'trainer.db'}"
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def browser_db_url(request, tmp_path_factory):
+    """The payload database, on SQLite and on PostgreSQL (overrides the browser tests' seeded
+    one for this module's app, which starts once per database)."""
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("xss-db")
+        url = f"sqlite:///{folder / 'trainer.db'}"
+        seed_payloads(url)
+        yield url
+        return
+    from sqlalchemy import text
+
+    admin, name, url = postgres_database()
     seed_payloads(url)
-    return url
+    yield url
+    db_session.reset_cache()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
