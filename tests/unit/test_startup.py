@@ -41,3 +41,17 @@ def test_startup_storage_paths_import_neither_spacy_nor_sklearn() -> None:
         "print('spacy' in sys.modules, 'sklearn' in sys.modules)"
     )
     assert _run(code) == "False False"
+
+
+def test_startup_scoring_pipeline_loads_without_presidio_or_torch() -> None:
+    # spaCy scans every `spacy_factories` entry point when a pipeline is built; Presidio's
+    # imports its analyzer and PyTorch. Scoring needs neither; redaction still loads Presidio.
+    code = (
+        "import sys\n"
+        "from trainer.nlp.pipeline import load_nlp\n"
+        "nlp = load_nlp()\n"
+        "print('presidio_analyzer' in sys.modules, 'torch' in sys.modules)\n"
+        "from trainer.privacy.engine import get_analyzer\n"
+        "print('presidio_analyzer' in sys.modules, len(nlp('Hello there.')))\n"
+    )
+    assert _run(code).splitlines() == ["False False", "True 3"]

@@ -22,9 +22,31 @@ _STATISTICAL = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", 
 MAX_TEXT_CHARS = 100_000_000
 
 
+# spaCy imports every package's `spacy_factories` entry point each time a pipeline is built.
+# Presidio's one (a Hugging Face token pipe, for its transformers engine, which Trainer never
+# uses) imports its whole analyzer and PyTorch: 1.3 s of every scoring process's start-up.
+UNUSED_FACTORY_ENTRY_POINTS = frozenset({"presidio_hf_token_pipe"})
+
+
+def _skip_unused_factory_entry_points() -> None:
+    """Leave the factories in UNUSED_FACTORY_ENTRY_POINTS out of spaCy's entry-point scan (every
+    other package's factories still load, e.g. spacy-transformers for a transformer model)."""
+    factories = getattr(spacy.util.registry, "_entry_point_factories", None)
+    scan = getattr(factories, "_get_entry_points", None)
+    if scan is None or getattr(scan, "skips_unused", False):
+        return  # another spaCy layout, or already filtered
+
+    def filtered() -> list:
+        return [e for e in scan() if e.name not in UNUSED_FACTORY_ENTRY_POINTS]
+
+    filtered.skips_unused = True  # type: ignore[attr-defined]
+    factories._get_entry_points = filtered
+
+
 @lru_cache(maxsize=4)
 def load_nlp(model: str | None = None) -> Language:
     """The shared pipeline: `model` or $TRAINER_SPACY_MODEL or the first installed preference."""
+    _skip_unused_factory_entry_points()
     wanted = model or os.environ.get("TRAINER_SPACY_MODEL", "auto")
     names = MODEL_PREFERENCE if wanted == "auto" else (wanted,)
     nlp: Language | None = None
