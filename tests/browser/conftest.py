@@ -33,7 +33,7 @@ from trainer.services.accounts import add_user
 from trainer.services.scoring import score_stored
 
 from ..call_seed import store_call, store_pending_call, write_wav
-from ..conftest import GOOD_CHAT, POOR_CHAT, REPO, missing_service
+from ..conftest import GOOD_CHAT, POOR_CHAT, REPO, missing_service, services_required
 
 START_TIMEOUT_S = float(os.environ.get("TRAINER_BROWSER_START_TIMEOUT", "300"))
 CHROMIUM_ARGS = [
@@ -359,3 +359,16 @@ def signed_in_as(browser, app_url: str, who: str, next_path: str = "/"):
     finally:
         context.close()
     assert not errors, f"JavaScript errors on the page as {who}: {errors}"
+
+
+def require_playwright():
+    """Playwright's `expect`, for a browser test module to call at import: the module is
+    skipped when Playwright for Python is missing (it fails instead under
+    TRAINER_REQUIRE_SERVICES=1)."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # pragma: no cover - playwright is in the [test] extra
+        if services_required():
+            raise
+        pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+    return expect

@@ -8,15 +8,9 @@ import re
 
 import pytest
 
-from ..conftest import services_required
-from .conftest import login
+from .conftest import login, require_playwright
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

@@ -16,15 +16,9 @@ from trainer.db.session import session_scope
 from trainer.services.accounts import add_user
 from trainer.services.calibration import calibration_results, save_calibration_score
 
-from ..conftest import services_required
-from .conftest import PASSWORD, email, login
+from .conftest import PASSWORD, email, login, require_playwright
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

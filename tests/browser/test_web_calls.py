@@ -13,15 +13,9 @@ from trainer.db.session import session_scope
 from trainer.services.views import call_details, conversation_view
 
 from ..call_seed import finish_call
-from ..conftest import services_required
-from .conftest import FAILED_REASON, login
+from .conftest import FAILED_REASON, login, require_playwright
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

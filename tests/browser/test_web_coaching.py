@@ -14,15 +14,9 @@ from trainer.access import Actor
 from trainer.db.session import session_scope
 from trainer.services.coaching import session_view
 
-from ..conftest import services_required
-from .conftest import signed_in_as
+from .conftest import require_playwright, signed_in_as
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

@@ -11,16 +11,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from ..conftest import services_required
-from .conftest import signed_in_as
+from .conftest import require_playwright, signed_in_as
 from .test_web_practice import BUBBLE, SLOW, play, script
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

@@ -10,15 +10,9 @@ from trainer.access import Actor
 from trainer.db.session import session_scope
 from trainer.services.views import conversation_view, list_conversations, scorecard
 
-from ..conftest import services_required
-from .conftest import AGENTS, CHANNELS, IDS, NEWEST_FIRST, login
+from .conftest import AGENTS, CHANNELS, IDS, NEWEST_FIRST, login, require_playwright
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

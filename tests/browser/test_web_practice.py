@@ -11,15 +11,10 @@ import pytest
 
 from trainer.roleplay.attempt import read_script
 
-from ..conftest import REPO, missing_service, services_required
-from .conftest import login
+from ..conftest import REPO, missing_service
+from .conftest import login, require_playwright
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

@@ -15,15 +15,9 @@ from trainer.services.assignment_rules import RuleSpec, define_rule
 from trainer.services.assignments import draw_due
 from trainer.services.views import conversation_view
 
-from ..conftest import services_required
-from .conftest import login, signed_in_as
+from .conftest import login, require_playwright, signed_in_as
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 

@@ -23,7 +23,7 @@ from trainer.services.accounts import add_user
 from trainer.services.coaching import open_session
 from trainer.services.scoring import score_stored
 
-from ..conftest import GOOD_CHAT, postgres_database, services_required
+from ..conftest import GOOD_CHAT, postgres_database
 
 # app_url is re-declared here so that it starts a second app on this module's payload database;
 # the browser (one Playwright per process) is the shared one from conftest.
@@ -31,14 +31,10 @@ from .conftest import (  # noqa: F401 - fixtures reused by name
     PASSWORD,
     app_url,
     login,
+    require_playwright,
 )
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # pragma: no cover - playwright is in the [test] extra
-    if services_required():
-        raise
-    pytest.skip("Playwright for Python is not installed", allow_module_level=True)
+expect = require_playwright()
 
 pytestmark = pytest.mark.browser
 
