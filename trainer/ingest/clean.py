@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.ingest.shown import quoted
+from trainer.ingest.shown import showable
 
 MAX_DEPTH = 100
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -91,7 +91,7 @@ def _path(entry: tuple) -> tuple:
         # A field name comes from the input too (YAML keys may be numbers): shown only when it
         # cannot be a card number. List positions are Trainer's own counting.
         is_field = isinstance(entry[2][0], dict)
-        if is_field and not quoted(str(key)).startswith(("'", '"')):
+        if is_field and not showable(str(key)):
             key = "(a field name)"
         parts.append(key)
         entry = entry[2]

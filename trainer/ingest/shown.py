@@ -33,15 +33,19 @@ def shape(value: object) -> str:
     return f"a value of type {type(value).__name__}"
 
 
-def quoted(value: str) -> str:
-    """`'Bob'` for a short, digit-poor string; its shape for anything that may be sensitive."""
-    text = str(value)
-    safe = (
+def showable(text: str) -> bool:
+    """True for a short, printable string with too few digits to be a sensitive number."""
+    return (
         len(text) <= _MAX_QUOTED
         and len(_DIGIT_RUN.findall(text)) <= _MAX_DIGITS
         and text.isprintable()
     )
-    return repr(text) if safe else f"({shape(text)})"
+
+
+def quoted(value: str) -> str:
+    """`'Bob'` for a short, digit-poor string; its shape for anything that may be sensitive."""
+    text = str(value)
+    return repr(text) if showable(text) else f"({shape(text)})"
 
 
 def seconds(value: float) -> str:

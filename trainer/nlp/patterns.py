@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from trainer.errors import PatternError
-from trainer.ingest.shown import quoted
+from trainer.ingest.shown import showable
 from trainer.nlp.prefilter import MatchWindows, match_windows
 from trainer.validation import read_yaml_file
 
@@ -59,7 +59,7 @@ class PatternBank:
         phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for label, spec in data.items():
             # A set name is shown only when it cannot be a long number (trainer.ingest.shown).
-            shown = label if quoted(str(label)) == repr(str(label)) else "(a set name)"
+            shown = label if showable(str(label)) else "(a set name)"
             where = f"{path}: {shown}"
             if label in self.groups_of:
                 raise PatternError(f"pattern set {label!r} is defined twice", where=where)
