@@ -70,6 +70,16 @@ DIGITS_ONLY = (
     "536221946",
 )
 
+# Each secret's digit groups: all of them standing as separate tokens, in any order, is a leak too
+# (Presidio once logged a match's neighbouring words as a set: "6016 9268 19 1331" or "19 1331 ...").
+GROUPS = {
+    "visa groups": ("4111", "1111"),
+    "mastercard groups": ("5555", "4444"),
+    "amex groups": ("3782", "822463", "10005"),
+    "iban groups": ("6016", "1331", "9268"),
+    "iban spoken groups": ("3704", "0044", "0532", "0130"),
+}
+
 CHAT_TURNS = [
     ("agent", "Thanks for calling Bluebird Bank, this is Sam. How can I help?"),
     ("customer", "Hi, my card number is 4111 1111 1111 1111 and it was charged twice."),
@@ -129,6 +139,8 @@ def found(haystack: bytes) -> list[str]:
     ]
     squeezed = re.sub(rb"[\s.,;:/\\_-]+", b"", lowered)
     hits += [f"digits {d}" for d in DIGITS_ONLY if d.encode() in squeezed]
+    tokens = set(re.findall(rb"(?<![0-9a-z])[0-9]+(?![0-9a-z])", lowered))
+    hits += [name for name, groups in GROUPS.items() if all(g.encode() in tokens for g in groups)]
     return hits
 
 

@@ -10,6 +10,7 @@ matching: no recognizer here needs tags or entities, and it keeps a turn under a
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,12 @@ from trainer.nlp.pipeline import MAX_TEXT_CHARS, MODEL_PREFERENCE, pipeline_name
 from trainer.privacy.recognizers import build_recognizers
 
 LANGUAGE = "en"
+# Presidio logs the words around every match at DEBUG ("Context list is: ssn 6016 1331 ..."), the
+# raw neighbours of a card number or IBAN: a deployment logging at DEBUG would write them to its
+# log file. Its INFO and WARNING messages name recognizers, never the text.
+PRESIDIO_LOGGERS = ("presidio-analyzer", "decision_process")
+for _name in PRESIDIO_LOGGERS:
+    logging.getLogger(_name).setLevel(logging.INFO)
 LEMMA_COMPONENT = "trainer_privacy_lower_lemma"
 
 
