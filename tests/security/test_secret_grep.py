@@ -71,7 +71,7 @@ DIGITS_ONLY = (
 )
 
 # Each secret's digit groups: all of them standing as separate tokens, in any order, is a leak too
-# (Presidio once logged a match's neighbouring words as a set: "6016 9268 19 1331" or "19 1331 ...").
+# (Presidio once logged the words around a match as a set: "6016 9268 19 1331", "19 1331 ...").
 GROUPS = {
     "visa groups": ("4111", "1111"),
     "mastercard groups": ("5555", "4444"),
