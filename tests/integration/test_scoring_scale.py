@@ -258,3 +258,20 @@ def test_scale_ingest_workers_store_every_file_once(db_url, tmp_path):
         )
     assert sorted(stored) == [f"file-{i}" for i in range(8)]
     assert audits == 1
+
+
+def test_scale_records_the_caller_holds_stay_usable_after_scoring(sqlite_url):
+    # Each chunk lets go of the records it loaded; one the caller already held is kept attached.
+    ids = _store_chats(3)
+    with session_scope() as session:
+        held = session.scalar(
+            select(ConversationRecord).where(ConversationRecord.external_id == ids[0])
+        )
+        score_stored(session, ids, chunk_size=2)
+        assert held in session
+        assert held.status == "scored" and len(held.turns) == len(CHATS[0])
+        others = session.scalars(
+            select(ConversationRecord).where(ConversationRecord.external_id.in_(ids[1:]))
+        ).all()
+        assert [r.status for r in others] == ["scored", "scored"]
+        assert session.scalar(select(func.count(Evaluation.id))) == 3

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
+from trainer.batch_gc import batch_gc
 from trainer.db.repository import store_conversation
 from trainer.db.session import transaction
 from trainer.errors import IngestError, TrainerError
@@ -68,23 +69,24 @@ def ingest_paths(
                 progress(path)
         else:
             chats.append((path, named))
-    if workers > 1 and len(chats) > 1:
-        _ingest_in_workers(chats, aliases, replace, url, workers, summary, progress)
-    else:
-        for path, named in chats:
-            _ingest_chat_file(path, named, aliases, replace, url, summary)
-            if progress:
-                progress(path)
+    if len(chats) > 1:
+        _warm_up_redaction()  # loaded before the collector freezes what is long-lived
+    with batch_gc():
+        if workers > 1 and len(chats) > 1:
+            _ingest_in_workers(chats, aliases, replace, url, workers, summary, progress)
+        else:
+            for path, named in chats:
+                _ingest_chat_file(path, named, aliases, replace, url, summary)
+                if progress:
+                    progress(path)
     _audit_ingest(actor, summary, url)
     return summary
 
 
 def _ingest_in_workers(chats, aliases, replace, url, workers, summary, progress) -> None:
     """Chat files shared among `workers` forked processes, in slices of about 50 files."""
-    from trainer.conversation import Conversation, Turn
     from trainer.services.workers import run_forked
 
-    _redacted(Conversation("warm-up", [Turn("customer", "hello")]))  # load the analyzer once
     size = max(1, min(50, len(chats) // (workers * 4) or 1))
     jobs = [(chats[i : i + size], aliases, replace, url) for i in range(0, len(chats), size)]
     for part, done in run_forked(_ingest_slice, jobs, workers):
@@ -93,6 +95,13 @@ def _ingest_in_workers(chats, aliases, replace, url, workers, summary, progress)
         if progress:
             for path in done:
                 progress(path)
+
+
+def _warm_up_redaction() -> None:
+    """Load the redaction analyzer now: once for this process and the workers it forks."""
+    from trainer.conversation import Conversation, Turn
+
+    _redacted(Conversation("warm-up", [Turn("customer", "hello")]))
 
 
 def _ingest_slice(job: tuple) -> tuple[IngestSummary, list[Path]]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from trainer.access import Actor
+from trainer.batch_gc import batch_gc
 from trainer.db.models import ConversationRecord
 from trainer.db.repository import (
     require_conversation,
@@ -62,8 +63,10 @@ def score_stored(
     rubric = resolve_rubric(rubric)
     rubric_row = store_rubric(session, rubric)
     summary = ScoreSummary()
-    for ids in conversation_chunks(session, external_ids, chunk_size):
-        _score_chunk(session, ids, rubric, rubric_row.id, summary, progress)
+    load_patterns(load_nlp())  # loaded before the collector freezes what is long-lived
+    with batch_gc():
+        for ids in conversation_chunks(session, external_ids, chunk_size):
+            _score_chunk(session, ids, rubric, rubric_row.id, summary, progress)
     return summary
 
 
@@ -111,6 +114,7 @@ def _score_chunk(
     progress: Callable[[str], None] | None,
 ) -> None:
     """Score and store one chunk of conversations (see `score_stored`)."""
+    held = {key[1][0] for key in session.identity_map.keys() if key[0] is ConversationRecord}
     loaded = {
         r.id: r
         for r in session.scalars(
@@ -158,6 +162,12 @@ def _score_chunk(
         if progress:
             progress(record.external_id)
     session.flush()
+    # Written: let them go, so a run over every conversation holds one chunk at a time (the
+    # session would otherwise keep all of them, and the garbage collector scan them all).
+    # Records the caller already held stay attached.
+    for record in records:
+        if record.id not in held:
+            session.expunge(record)
 
 
 def _raise_if_transient(exc: BaseException) -> None:
