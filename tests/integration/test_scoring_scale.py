@@ -275,3 +275,74 @@ def test_scale_records_the_caller_holds_stay_usable_after_scoring(sqlite_url):
         ).all()
         assert [r.status for r in others] == ["scored", "scored"]
         assert session.scalar(select(func.count(Evaluation.id))) == 3
+
+
+def _chunk_job(ids: list[str]) -> tuple:
+    """A worker's job for these conversations (as score_in_workers cuts them)."""
+    rubric = resolve_rubric(None)
+    with session_scope() as session:
+        rubric_id = store_rubric(session, rubric).id
+        pks = list(
+            session.scalars(
+                select(ConversationRecord.id).where(ConversationRecord.external_id.in_(ids))
+            )
+        )
+    return (None, pks, rubric, rubric_id)
+
+
+def test_scale_a_locked_write_is_retried_without_scoring_again(sqlite_url, monkeypatch):
+    # Another worker's commit can make SQLite refuse this one's write: only writing is redone.
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    ids = _store_chats(3)
+    calls = {"scored": 0, "writes": 0}
+    score_records, write_scored = scoring._score_records, scoring._write_scored
+
+    def counted_score(*args):
+        calls["scored"] += 1
+        return score_records(*args)
+
+    def locked_once(*args):
+        calls["writes"] += 1
+        if calls["writes"] == 1:
+            raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+        return write_scored(*args)
+
+    monkeypatch.setattr(scoring, "_score_records", counted_score)
+    monkeypatch.setattr(scoring, "_write_scored", locked_once)
+    monkeypatch.setattr("trainer.db.retry.backoff", lambda attempt: 0)
+    part = scoring._score_chunk_job(_chunk_job(ids))
+    assert calls == {"scored": 1, "writes": 2}
+    assert sorted(external_id for external_id, _ in part.scored) == ids and not part.failed
+    with session_scope() as session:
+        assert session.scalar(select(func.count(Evaluation.id))) == 3
+        statuses = session.scalars(select(ConversationRecord.status)).all()
+        assert statuses == ["scored"] * 3
+
+
+def test_scale_a_conversation_deleted_while_scored_is_reported_and_not_written(
+    sqlite_url, monkeypatch
+):
+    ids = _store_chats(3)
+    score_records = scoring._score_records
+
+    def then_deleted(records, rubric):
+        found = score_records(records, rubric)
+        with session_scope() as other:  # someone erases it meanwhile
+            other.delete(
+                other.scalar(
+                    select(ConversationRecord).where(ConversationRecord.external_id == ids[1])
+                )
+            )
+        return found
+
+    monkeypatch.setattr(scoring, "_score_records", then_deleted)
+    part = scoring._score_chunk_job(_chunk_job(ids))
+    assert part.failed == [(ids[1], "deleted while it was being scored")]
+    assert sorted(external_id for external_id, _ in part.scored) == [ids[0], ids[2]]
+    with session_scope() as session:
+        kept = session.scalars(select(Evaluation.conversation_id)).all()
+        assert len(kept) == 2
+        assert session.scalar(select(func.count(ConversationRecord.id))) == 2

@@ -8,6 +8,7 @@ and one PhraseMatcher, so each turn is matched once and every detector reads the
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -95,7 +96,7 @@ class PatternBank:
         return by_label
 
     @staticmethod
-    def combine(found: list[Span]) -> list[Span]:
+    def combine(found: Sequence[Span]) -> list[Span]:
         """Overlapping matches of one set reduced to the longest, in text order."""
         if len(found) < 2:  # nothing can overlap
             return list(found)

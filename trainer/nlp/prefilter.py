@@ -90,6 +90,10 @@ class MatchWindows:
         self.singles: list[tuple[tuple[frozenset, ...], Matcher]] = []
         self.anchors: set = set()
         self.unanchored = False
+        # Anchor word -> the singles whose first required set holds it, and the singles that
+        # require no word (run on every doc): a doc's candidates come from its own words.
+        self._by_anchor: dict[int, list[int]] = {}
+        self._always: list[int] = []
 
     def add(self, patterns: list[list[dict]], label: str | None = None) -> None:
         """Register token patterns (the same lists given to Matcher.add, under `label`)."""
@@ -106,20 +110,29 @@ class MatchWindows:
                 self.singles.append((required, single))
                 # A doc holding no word of `anchors` can match none of the patterns (each
                 # requires one of its first required set), unless one requires no word at all.
+                index = len(self.singles) - 1
                 if required:
                     self.anchors |= required[0]
+                    for word in required[0]:
+                        self._by_anchor.setdefault(word, []).append(index)
                 else:
                     self.unanchored = True
+                    self._always.append(index)
 
     def short_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(match_id, start, end) of every registered pattern on a short doc: the same matches
         as the combined Matcher, running only the patterns whose required words occur."""
         words = set(doc.to_array(LOWER).tolist())
         found: list[tuple[int, int, int]] = []
-        if not self.unanchored and words.isdisjoint(self.anchors):
+        present = words.intersection(self.anchors)
+        if not present and not self._always:
             return found
-        for required, single in self.singles:
-            if all(not w.isdisjoint(words) for w in required):
+        candidates = set(self._always)
+        for word in present:
+            candidates.update(self._by_anchor[word])
+        for index in sorted(candidates):  # registration order, as the combined Matcher's
+            required, single = self.singles[index]
+            if all(not w.isdisjoint(words) for w in required[1:]):
                 found.extend(single(doc))
         return found
 

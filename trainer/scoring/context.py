@@ -25,6 +25,8 @@ class ScoringContext:
         self.conversation = conversation
         self.nlp = nlp or load_nlp()
         self.bank: PatternBank = load_patterns(self.nlp)
+        self._matches: dict[tuple[int, str], dict[str, list[Span]]] = {}  # (turn, group)
+        self._combined: dict[tuple[int, str], list[Span]] = {}  # (turn, set name)
 
     @property
     def turns(self) -> list[Turn]:
@@ -58,14 +60,6 @@ class ScoringContext:
         non_punct = self._prefix_counts[index][1]
         return non_punct[len(non_punct) - 1 if end is None else end] - non_punct[start]
 
-    @cached_property
-    def _matches(self) -> dict[tuple[int, str], dict[str, list[Span]]]:
-        return {}
-
-    @cached_property
-    def _combined(self) -> dict[tuple[int, str], list[Span]]:
-        return {}
-
     def _group(self, index: int, group: str) -> dict[str, list[Span]]:
         key = (index, group)
         found = self._matches.get(key)
@@ -81,7 +75,10 @@ class ScoringContext:
             groups = self.bank.groups_of.get(label)
             if groups is None:
                 raise KeyError(f"no pattern set named {label!r}")
-            raw = [s for g in groups for s in self._group(index, g).get(label, [])]
+            if len(groups) == 1:  # most sets live in one file
+                raw = self._group(index, groups[0]).get(label, ())
+            else:
+                raw = [s for g in groups for s in self._group(index, g).get(label, ())]
             spans = self._combined[key] = self.bank.combine(raw)
         return spans
 
