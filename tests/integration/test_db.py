@@ -138,3 +138,28 @@ def test_db_review_workflow_migration_downgrades_and_upgrades_again(db_url):
     assert current_revision(engine) == "0008"
     kind = next(c for c in inspect(engine).get_columns("evaluations") if c["name"] == "kind")
     assert kind["type"].length == 20  # room for "calibration"
+
+
+def test_db_head_revision_is_the_newest_committed_migration():
+    # Start-up recognises a migrated database by this constant alone: a new migration must
+    # move it, or databases would never be upgraded.
+    from alembic.script import ScriptDirectory
+
+    from trainer.db.migrate import alembic_config
+    from trainer.db.session import HEAD_REVISION
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_db_an_older_database_is_upgraded_when_a_process_opens_it(db_url):
+    from alembic import command
+
+    from trainer.db.migrate import alembic_config
+    from trainer.db.session import reset_cache
+
+    engine = get_sessionmaker(db_url).kw["bind"]
+    command.downgrade(alembic_config(engine), "0007")
+    assert current_revision(engine) == "0007"
+    reset_cache()  # a new process
+    engine = get_sessionmaker(db_url).kw["bind"]
+    assert current_revision(engine) == "0008"

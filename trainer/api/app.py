@@ -10,6 +10,7 @@ from trainer.api import calls, onboarding, reviews, scorecards, v1, web_login
 from trainer.api.errors import install_error_handlers
 from trainer.api.headers import SecurityHeaders
 from trainer.api.limits import BodyLimitMiddleware
+from trainer.api.nul_params import RefuseNulParameters
 from trainer.api.origins import allowed_origins
 
 
@@ -58,6 +59,7 @@ def create_api(*, standalone: bool = False) -> FastAPI:
     app.include_router(onboarding.router)
     app.include_router(web_login.router)
     install_error_handlers(app)
+    app.add_middleware(RefuseNulParameters)
     _document_request_bodies(app)
     if standalone:
         app.add_middleware(

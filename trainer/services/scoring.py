@@ -219,6 +219,13 @@ def _store_scored(session: Session, rubric_id: int, scored: list[_Scored]) -> No
     session.flush()
 
 
+def _import_after_scoring() -> None:
+    """Import what `_after_scoring_many` uses (pandas with it) here, once, rather than in each
+    forked worker."""
+    import trainer.services.promises  # noqa: F401
+    import trainer.services.reasons  # noqa: F401
+
+
 def _after_scoring_many(session: Session, scored: list[_Scored]) -> None:
     """What else scored conversations yield: their contact reason (when the organisation
     trained a classifier) and their follow-up promises (stored, and earlier ones they keep)."""
@@ -256,6 +263,7 @@ def score_in_workers(
             _merge(summary, part, progress)
         return summary
     load_patterns(load_nlp())  # built once here, shared by the forked workers
+    _import_after_scoring()
     jobs = [(url, ids, rubric, rubric_id) for ids in chunks]
     with batch_gc():  # frozen before the fork: the workers inherit it, and copy fewer pages
         for part in run_forked(_score_chunk_job, jobs, workers):

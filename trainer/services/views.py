@@ -9,14 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from trainer.access import Action, Actor, authorize, can, visible_conversations
 from trainer.access.policy import conversation_subject, not_found
-from trainer.analytics.frames import evaluations_frame
-from trainer.analytics.scorecards import agent_scorecard
 from trainer.db.models import ConversationRecord, Evaluation, RubricRecord, User
 from trainer.db.repository import counts_toward_scores, find_conversation, latest_evaluation
 from trainer.errors import without_paths
@@ -132,6 +129,10 @@ def list_conversations(
 ) -> list[dict]:
     """The conversations the actor may see, with their current score, filtered by agent,
     channel, start time and score range (role-play attempts are practice: never listed here)."""
+    import pandas as pd  # late: a process that only checks access need not load pandas
+
+    from trainer.analytics.frames import evaluations_frame
+
     filters = filters or ConversationFilter()
     authorize(actor, Action.VIEW_CONVERSATION)
 
@@ -312,6 +313,8 @@ def conversation_options(session: Session, actor: Actor) -> ConversationOptions:
 
 def _page_row(row) -> dict:
     """A page row shaped like a `list_conversations` row (section scores as columns)."""
+    import pandas as pd
+
     started = row.started_at
     return {
         "conversation": row.conversation,
@@ -329,6 +332,11 @@ def _page_row(row) -> dict:
 def scorecard(session: Session, actor: Actor) -> list[dict]:
     """Section averages per agent the actor may see, as rows (the scorecard page and
     `trainer report`): their own, their teams' or everyone's. Role-play attempts never count."""
+    import pandas as pd
+
+    from trainer.analytics.frames import evaluations_frame
+    from trainer.analytics.scorecards import agent_scorecard
+
     authorize(actor, Action.VIEW_SCORECARDS)
 
     card = agent_scorecard(
