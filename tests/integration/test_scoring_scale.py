@@ -346,3 +346,16 @@ def test_scale_a_conversation_deleted_while_scored_is_reported_and_not_written(
         kept = session.scalars(select(Evaluation.conversation_id)).all()
         assert len(kept) == 2
         assert session.scalar(select(func.count(ConversationRecord.id))) == 2
+
+
+@pytest.mark.parametrize(
+    ("n", "size", "workers"), [(3000, 200, 2), (7, 3, 2), (5, 200, 4), (9, 2, 3)]
+)
+def test_scale_balanced_chunks_keep_every_id_once_in_a_multiple_of_the_workers(n, size, workers):
+    ids = list(range(n))
+    chunks = [ids[i : i + size] for i in range(0, n, size)]
+    out = scoring.balanced(chunks, workers)
+    assert [i for chunk in out for i in chunk] == ids  # every id once, in order
+    assert max(len(c) for c in out) - min(len(c) for c in out) <= 1
+    assert max(len(c) for c in out) <= size
+    assert len(out) % workers == 0 or len(out) == n  # fewer ids than workers: one each

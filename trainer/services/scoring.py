@@ -256,6 +256,8 @@ def score_in_workers(
     with session_scope(url) as session:
         rubric_id = store_rubric(session, rubric).id  # once, before the workers race to
         chunks = conversation_chunks(session, external_ids, chunk_size)
+    if workers > 1:
+        chunks = balanced(chunks, workers)
     summary = ScoreSummary()
     if workers <= 1:
         for ids in chunks:
@@ -269,6 +271,23 @@ def score_in_workers(
         for part in run_forked(_score_chunk_job, jobs, workers):
             _merge(summary, part, progress)
     return summary
+
+
+def balanced(chunks: list[list[int]], workers: int) -> list[list[int]]:
+    """The same ids cut into a multiple of `workers` chunks of near-equal size (none larger
+    than before), so no worker is left scoring a last chunk alone while the others wait."""
+    ids = [i for chunk in chunks for i in chunk]
+    if not ids:
+        return []
+    count = -(-len(chunks) // workers) * workers
+    count = min(count, len(ids))
+    size, extra = divmod(len(ids), count)
+    out, start = [], 0
+    for n in range(count):
+        end = start + size + (1 if n < extra else 0)
+        out.append(ids[start:end])
+        start = end
+    return out
 
 
 def _chunk_summary(session: Session, ids: list[int], rubric: Rubric, rubric_id: int):
