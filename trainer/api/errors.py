@@ -33,9 +33,14 @@ def status_for(exc: TrainerError) -> int:
     return next(status for cls, status in STATUS if isinstance(exc, cls))
 
 
+def problem_response(exc: TrainerError) -> JSONResponse:
+    """The answer to a coded error: its status, with its message and code as JSON."""
+    return JSONResponse({"detail": exc.format(), "code": exc.code}, status_code=status_for(exc))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer TrainerErrors with their status, code and message."""
 
     @app.exception_handler(TrainerError)
     async def _trainer_error(_request: Request, exc: TrainerError) -> JSONResponse:
-        return JSONResponse({"detail": exc.format(), "code": exc.code}, status_code=status_for(exc))
+        return problem_response(exc)

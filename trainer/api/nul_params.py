@@ -8,11 +8,10 @@ every route, on both databases alike.
 
 from __future__ import annotations
 
-from fastapi.responses import JSONResponse
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from trainer.api.errors import status_for
+from trainer.api.errors import problem_response
 from trainer.errors import TrainerError
 
 
@@ -29,8 +28,7 @@ class RefuseNulParameters:
         if scope["type"] == "http":
             error = nul_parameter_error(QueryParams(scope.get("query_string", b"")))
             if error is not None:
-                body = {"detail": error.format(), "code": error.code}
-                await JSONResponse(body, status_code=status_for(error))(scope, receive, send)
+                await problem_response(error)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

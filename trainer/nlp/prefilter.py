@@ -89,7 +89,6 @@ class MatchWindows:
         # pattern cannot match without (most turns hold none: the Matcher is then skipped).
         self.singles: list[tuple[tuple[frozenset, ...], Matcher]] = []
         self.anchors: set = set()
-        self.unanchored = False
         # Anchor word -> the singles whose first required set holds it, and the singles that
         # require no word (run on every doc): a doc's candidates come from its own words.
         self._by_anchor: dict[int, list[int]] = {}
@@ -116,7 +115,6 @@ class MatchWindows:
                     for word in required[0]:
                         self._by_anchor.setdefault(word, []).append(index)
                 else:
-                    self.unanchored = True
                     self._always.append(index)
 
     def short_matches(self, doc: Doc) -> list[tuple[int, int, int]]:

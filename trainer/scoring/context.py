@@ -75,10 +75,7 @@ class ScoringContext:
             groups = self.bank.groups_of.get(label)
             if groups is None:
                 raise KeyError(f"no pattern set named {label!r}")
-            if len(groups) == 1:  # most sets live in one file
-                raw = self._group(index, groups[0]).get(label, ())
-            else:
-                raw = [s for g in groups for s in self._group(index, g).get(label, ())]
+            raw = [s for g in groups for s in self._group(index, g).get(label, ())]
             spans = self._combined[key] = self.bank.combine(raw)
         return spans
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -63,8 +64,7 @@ def score_stored(
     rubric = resolve_rubric(rubric)
     rubric_row = store_rubric(session, rubric)
     summary = ScoreSummary()
-    load_patterns(load_nlp())  # loaded before the collector freezes what is long-lived
-    with batch_gc():
+    with _scoring_batch():
         for ids in conversation_chunks(session, external_ids, chunk_size):
             _score_chunk(session, ids, rubric, rubric_row.id, summary, progress)
     return summary
@@ -219,11 +219,17 @@ def _store_scored(session: Session, rubric_id: int, scored: list[_Scored]) -> No
     session.flush()
 
 
-def _import_after_scoring() -> None:
-    """Import what `_after_scoring_many` uses (pandas with it) here, once, rather than in each
-    forked worker."""
+@contextmanager
+def _scoring_batch() -> Iterator[None]:
+    """A block that scores: the pipeline, the patterns and what `_after_scoring_many` imports
+    (pandas with it) are loaded first, once per process (so forked workers inherit them), then
+    frozen out of the garbage collector's scans for the block (`batch_gc`)."""
     import trainer.services.promises  # noqa: F401
     import trainer.services.reasons  # noqa: F401
+
+    load_patterns(load_nlp())
+    with batch_gc():
+        yield
 
 
 def _after_scoring_many(session: Session, scored: list[_Scored]) -> None:
@@ -264,10 +270,9 @@ def score_in_workers(
             part = transaction(lambda s, ids=ids: _chunk_summary(s, ids, rubric, rubric_id), url)
             _merge(summary, part, progress)
         return summary
-    load_patterns(load_nlp())  # built once here, shared by the forked workers
-    _import_after_scoring()
     jobs = [(url, ids, rubric, rubric_id) for ids in chunks]
-    with batch_gc():  # frozen before the fork: the workers inherit it, and copy fewer pages
+    # Loaded and frozen before the fork: the workers inherit both, and copy fewer pages.
+    with _scoring_batch():
         for part in run_forked(_score_chunk_job, jobs, workers):
             _merge(summary, part, progress)
     return summary
@@ -292,8 +297,7 @@ def balanced(chunks: list[list[int]], workers: int) -> list[list[int]]:
 
 def _chunk_summary(session: Session, ids: list[int], rubric: Rubric, rubric_id: int):
     part = ScoreSummary()
-    load_patterns(load_nlp())
-    with batch_gc():
+    with _scoring_batch():
         _score_chunk(session, ids, rubric, rubric_id, part, None)
     return part
 
@@ -307,8 +311,7 @@ def _score_chunk_job(job: tuple) -> ScoreSummary:
     from trainer.db.session import session_scope, transaction
 
     url, ids, rubric, rubric_id = job
-    load_patterns(load_nlp())
-    with batch_gc():
+    with _scoring_batch():
         with session_scope(url) as session:
             records = _load_chunk(session, ids)
             scored, failed = _score_records(records, rubric)
