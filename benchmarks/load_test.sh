@@ -12,7 +12,9 @@ DURATION=${2:-60s}
 RATE=${3:-10}
 DB=${TRAINER_LOAD_DB:-postgresql+psycopg://postgres@127.0.0.1:5432/trainer_load}
 export TRAINER_LOAD_TOKENS=${TRAINER_LOAD_TOKENS:-/tmp/trainer-load-tokens.json}
-WORKERS=${TRAINER_LOAD_WORKERS:-2}
+# 4 processes on 2 cores: a keep-alive connection stays with the process that accepted it, and
+# with 2 one of them took 70% of the requests (and a core) while the other idled.
+WORKERS=${TRAINER_LOAD_WORKERS:-4}
 PORT=${TRAINER_LOAD_PORT:-8811}
 OUT=${TRAINER_LOAD_OUT:-/tmp/trainer-load}
 [ -f "$TRAINER_LOAD_TOKENS" ] || { echo "no $TRAINER_LOAD_TOKENS: run benchmarks/seed_load_db.py first" >&2; exit 2; }
@@ -28,7 +30,10 @@ PY
 
 export TRAINER_DATABASE_URL=$DB TRAINER_SECRET_KEY=${TRAINER_SECRET_KEY:-load-test-only-secret-not-for-production}
 .venv/bin/uvicorn --factory load_app:app --app-dir benchmarks --host 127.0.0.1 --port "$PORT" \
-    --workers "$WORKERS" --log-level warning --no-access-log --timeout-worker-healthcheck 60 &
+    --workers "$WORKERS" --log-level warning --no-access-log --timeout-worker-healthcheck 60 \
+    --timeout-keep-alive 75 &
+# (uvicorn closes an idle connection after 5 s by default, just as an agent who waited 5 s sends
+# its next request on it: a "connection reset" that a proxy's longer keep-alive never causes.)
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
 # Until every worker answers (the port is bound before the app is imported).

@@ -24,7 +24,7 @@ def count(session, model):
 
 def test_db_migrations_create_every_table_on_an_empty_database(db_url):
     engine = get_sessionmaker(db_url).kw["bind"]
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0009"
     tables = set(inspect(engine).get_table_names())
     assert {
         "users",
@@ -135,7 +135,7 @@ def test_db_review_workflow_migration_downgrades_and_upgrades_again(db_url):
     assert current_revision(engine) == "0005"
     assert "review_disputes" not in set(inspect(engine).get_table_names())
     upgrade(engine)
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0009"
     kind = next(c for c in inspect(engine).get_columns("evaluations") if c["name"] == "kind")
     assert kind["type"].length == 20  # room for "calibration"
 
@@ -162,4 +162,4 @@ def test_db_an_older_database_is_upgraded_when_a_process_opens_it(db_url):
     assert current_revision(engine) == "0007"
     reset_cache()  # a new process
     engine = get_sessionmaker(db_url).kw["bind"]
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0009"

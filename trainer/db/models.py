@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -166,6 +167,9 @@ class ConversationRecord(TimestampMixin, Base):
         Index("ix_conversations_agent_id_started_at", "agent_id", "started_at"),
         # The few queued, processing or failed ones among many scored ones.
         Index("ix_conversations_status", "status"),
+        # A customer's later contacts, by the reference as first-contact resolution compares it
+        # (migration 0009 creates it as lower(trim(...)); written here as PostgreSQL reflects it).
+        Index("ix_conversations_customer_ref_key", text("lower(TRIM(BOTH FROM customer_ref))")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(200), unique=True)

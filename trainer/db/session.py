@@ -84,9 +84,31 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    engine = create_engine(url, pool_pre_ping=True)
+    size, overflow = pool_sizes()
+    engine = create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow)
     event.listen(engine, "connect", _postgres_settings)
     return engine
+
+
+POOL_SIZE_ENV = "TRAINER_DB_POOL_SIZE"
+DEFAULT_POOL_SIZE = 10
+
+
+def pool_sizes() -> tuple[int, int]:
+    """(kept, extra) PostgreSQL connections per process: $TRAINER_DB_POOL_SIZE (default 10)
+    kept open, as many again opened at a peak and closed after. A busy API process runs up
+    to 40 requests at once in its thread pool; with SQLAlchemy's default 5 kept, each request
+    beyond them paid for a new server connection, and the server for a new backend."""
+    raw = os.environ.get(POOL_SIZE_ENV, "").strip()
+    try:
+        size = int(raw) if raw else DEFAULT_POOL_SIZE
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise DatabaseError(
+            f"{raw!r} is not a pool size", where=POOL_SIZE_ENV, fix="a whole number, e.g. 10"
+        )
+    return size, size
 
 
 def _postgres_settings(dbapi_connection, _record) -> None:
@@ -126,7 +148,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 # The newest committed migration (a test checks it against Alembic's own reading of the
 # migrations folder): a database already there is recognised without importing Alembic and
 # walking that folder, a quarter of a second of every command's start-up.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 def _stored_revision(engine: Engine) -> str | None:

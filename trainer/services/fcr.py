@@ -152,8 +152,9 @@ def _same_customer(shown: pd.DataFrame):
     keys = sorted(set(refs.dropna()))
     names = sorted({k for k in shown.loc[refs.isna(), "customer"].map(name_key) if k})
     column = ConversationRecord.customer_ref
+    # The expression of ix_conversations_customer_ref_key: each branch reads that index.
     key = func.lower(func.trim(column))
-    either = [column.is_(None), func.trim(column) == ""]
+    either = [column.is_(None), key == ""]
     either += [key.in_(keys[i : i + 5000]) for i in range(0, len(keys), 5000)]
     if names:
         name = ConversationRecord.customer_name

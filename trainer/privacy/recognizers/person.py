@@ -22,6 +22,7 @@ from presidio_analyzer import Pattern, PatternRecognizer
 from spacy.language import Language
 
 from trainer.nlp.pipeline import MODEL_PREFERENCE
+from trainer.nlp.tokenizer import bound_tokenizer
 from trainer.privacy.recognizers import register
 from trainer.privacy.recognizers.base import Hit, TrainerRecognizer
 
@@ -50,8 +51,10 @@ def load_ner() -> Language | None:
         if not spacy.util.is_package(name):
             continue
         try:
-            return spacy.load(
-                name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+            return bound_tokenizer(
+                spacy.load(
+                    name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+                )
             )
         except OSError:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from phonenumbers.phonenumberutil import _VALID_PUNCTUATION
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
@@ -40,10 +41,11 @@ class OfflineEmailRecognizer(EmailRecognizer):
 
 
 # A valid phone number has 6 digits or more (+43 and four digits is the shortest; US and GB
-# national numbers have 10 and 7+), in blocks parted by at most 4 punctuation marks or an "x"
-# (python-phonenumbers' own candidate pattern). Text without such a stretch cannot hold one, and
-# skipping phonenumbers there saves its parse of every shorter number (order 12345, 3-5 days).
-_PHONE_DIGITS = re.compile(r"(?:\d(?:[^\w]|[xX]){0,4}){5}\d")
+# national numbers have 10 and 7+), in blocks parted by at most 4 of python-phonenumbers' own
+# punctuation marks (its candidate pattern: dashes, dots, slashes, spaces, brackets, "x"; not a
+# comma). Text without such a stretch cannot hold one, and skipping phonenumbers there saves its
+# parse of every shorter number (order 12345, 3-5 days, "1,2,3").
+_PHONE_DIGITS = re.compile(rf"(?:\d[{_VALID_PUNCTUATION}X]{{0,4}}){{5}}\d")
 
 
 class ContextPhoneRecognizer(PhoneRecognizer):
