@@ -123,3 +123,25 @@ def test_rubric_scale_normalises_points():
         scale.normalise(4)
     with pytest.raises(ValueError):
         Scale(kind="binary", points=[0, 2])
+
+
+def test_rubric_load_is_remembered_until_the_file_changes(tmp_path):
+    """A rubric file is parsed once while unchanged (every posted chat loads it); the shared
+    rubric cannot be changed by a caller, and an edit of the file is read at once."""
+    import os
+    import shutil
+
+    from trainer.scoring.rubric import RUBRICS_DIR, _parsed_rubric, load_rubric
+
+    path = tmp_path / "rubric.yaml"
+    shutil.copy(RUBRICS_DIR / "customer_service.yaml", path)
+    _parsed_rubric.cache_clear()
+    first, second = load_rubric(path), load_rubric(path)
+    assert _parsed_rubric.cache_info().hits == 1
+    assert first is second
+    with pytest.raises(ValueError):
+        first.sections[0].title = "changed by one caller"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"title: {second.title}", "title: Edited rubric", 1))
+    os.utime(path, ns=(1, 1))  # a different modification time even on a coarse clock
+    assert load_rubric(path).title == "Edited rubric"

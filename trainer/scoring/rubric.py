@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -178,9 +179,21 @@ def _check_detectors(rubric: Rubric, source: str) -> None:
 
 
 def load_rubric(path: str | Path) -> Rubric:
-    """Read and validate a rubric YAML file."""
+    """Read and validate a rubric YAML file; the one parsed before while the file is unchanged
+    (rubrics are frozen, so it is shared: every posted chat is scored with it, and parsing was
+    half of a post's time)."""
     path = Path(path)
-    return parse_rubric(read_yaml_file(path, RubricError), source=str(path))
+    try:
+        stat = path.stat()
+    except OSError:  # read_yaml_file reports the missing or unreadable file
+        return parse_rubric(read_yaml_file(path, RubricError), source=str(path))
+    return _parsed_rubric(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parsed_rubric(path: str, mtime_ns: int, size: int) -> Rubric:
+    # Keyed by modification time and size: an edited rubric is read again.
+    return parse_rubric(read_yaml_file(Path(path), RubricError), source=path)
 
 
 RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
