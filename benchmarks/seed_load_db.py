@@ -182,11 +182,14 @@ def _conversation_rows(
         agent = rng.choice(people["agents"])
         started = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))
         customer = rng.randrange(60_000)
+        # One contact in five comes without a customer id (a call, a web chat): its name alone
+        # ties it to the customer, as in a contact centre's real mix.
+        ref = f"cust-{customer}" if rng.random() >= 0.2 else "\\N"
         conversations.append(
             f"{cid}\tload-{cid:07d}\tchat\t{agent}\t{people['names'][agent]}\t"
-            f"Customer {customer}\t{started.isoformat()}\t{rng.uniform(60, 900):.1f}\t"
-            f"json\t{secrets.token_hex(32)}\tscored\t{{}}\tcust-{customer}\t"
-            f"{rng.choice(REASONS)}\n"
+            f"Customer {customer}\tcustomer {customer}\t{started.isoformat()}\t"
+            f"{rng.uniform(60, 900):.1f}\tjson\t{secrets.token_hex(32)}\tscored\t{{}}\t"
+            f"{ref}\t{rng.choice(REASONS)}\n"
         )
         for position, (speaker, line) in enumerate(LINES):
             body = line.format(n=cid, name=f"Customer {customer}")
@@ -272,8 +275,8 @@ def seed(url: str, conversations: int, tokens_path: Path, recreate: bool) -> dic
                 "conversations",
                 [
                     "id", "external_id", "channel", "agent_id", "agent_name", "customer_name",
-                    "started_at", "duration_seconds", "source_format", "content_hash", "status",
-                    "extra", "customer_ref", "contact_reason",
+                    "customer_key", "started_at", "duration_seconds", "source_format",
+                    "content_hash", "status", "extra", "customer_ref", "contact_reason",
                 ],
                 iter(convs),
             )  # fmt: skip

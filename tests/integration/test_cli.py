@@ -191,7 +191,7 @@ def test_cli_score_needs_targets_and_a_valid_rubric(sqlite_url, tmp_path):
 
 def test_cli_db_upgrade_and_detectors(sqlite_url):
     result = trainer("db", "upgrade")
-    assert result.exit_code == 0 and "revision 0009" in result.stdout
+    assert result.exit_code == 0 and "revision 0010" in result.stdout
     listing = trainer("detectors").stdout
     assert "empathy.acknowledgement.v1" in listing and "call_handling.closing.v1" in listing
 

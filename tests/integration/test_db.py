@@ -24,7 +24,7 @@ def count(session, model):
 
 def test_db_migrations_create_every_table_on_an_empty_database(db_url):
     engine = get_sessionmaker(db_url).kw["bind"]
-    assert current_revision(engine) == "0009"
+    assert current_revision(engine) == "0010"
     tables = set(inspect(engine).get_table_names())
     assert {
         "users",
@@ -135,7 +135,7 @@ def test_db_review_workflow_migration_downgrades_and_upgrades_again(db_url):
     assert current_revision(engine) == "0005"
     assert "review_disputes" not in set(inspect(engine).get_table_names())
     upgrade(engine)
-    assert current_revision(engine) == "0009"
+    assert current_revision(engine) == "0010"
     kind = next(c for c in inspect(engine).get_columns("evaluations") if c["name"] == "kind")
     assert kind["type"].length == 20  # room for "calibration"
 
@@ -162,4 +162,50 @@ def test_db_an_older_database_is_upgraded_when_a_process_opens_it(db_url):
     assert current_revision(engine) == "0007"
     reset_cache()  # a new process
     engine = get_sessionmaker(db_url).kw["bind"]
-    assert current_revision(engine) == "0009"
+    assert current_revision(engine) == "0010"
+
+
+def test_db_customer_key_migration_folds_the_names_already_stored(db_url):
+    # Rows stored before 0010 get the key FCR compares, so their later contacts are found.
+    from alembic import command
+    from sqlalchemy import text
+
+    from trainer.db.migrate import alembic_config, upgrade
+
+    engine = get_sessionmaker(db_url).kw["bind"]
+    command.downgrade(alembic_config(engine), "0009")
+    with engine.begin() as connection:
+        for i, name in enumerate(["  Dána  RUIZ.", "Customer", None]):
+            connection.execute(
+                text(
+                    "INSERT INTO conversations (external_id, channel, customer_name,"
+                    " content_hash, status, extra, created_at, updated_at) VALUES"
+                    " (:e, 'chat', :n, 'h', 'ingested', '{}', :at, :at)"
+                ),
+                {"e": f"old-{i}", "n": name, "at": "2026-12-01 10:00:00"},
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        keys = dict(
+            connection.execute(
+                text("SELECT external_id, customer_key FROM conversations ORDER BY external_id")
+            ).all()
+        )
+    # placeholder and missing names stay without a key: never evidence of the same person
+    assert keys == {"old-0": "dana ruiz", "old-1": None, "old-2": None}
+
+
+def test_db_customer_key_follows_the_name_whenever_it_is_set(db_url):
+    with session_scope(db_url) as session:
+        record = store_conversation(
+            session, make_conversation(GOOD_CHAT, external_id="keyed")
+        ).record
+        record.customer_name = "Émile  Zola!"
+        session.flush()
+        assert record.customer_key == "emile zola"
+        record.customer_name = None
+        session.flush()
+        stored = session.scalar(
+            select(ConversationRecord.customer_key).where(ConversationRecord.id == record.id)
+        )
+        assert stored is None

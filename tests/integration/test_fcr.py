@@ -242,10 +242,12 @@ def test_fcr_over_a_range_finds_repeats_by_folded_name_and_reference_case(contac
     assert sam["repeats"] == [["s-1", None], ["s-2", None], ["s-3", None]]
 
 
-def test_fcr_later_contacts_are_found_through_the_reference_index(contacts):
+def test_fcr_later_contacts_are_found_through_the_reference_and_name_indexes(contacts):
     """On PostgreSQL the query for a range's later contacts reads
-    ix_conversations_customer_ref_key: with 100,000 conversations a scan of the range took
-    48 ms of every scorecard (8 ms through the index)."""
+    ix_conversations_customer_ref_key and ix_conversations_customer_key: with 100,000
+    conversations a scan of the range took 48 ms of every scorecard (8 ms through the index),
+    and any contact without a reference made it scan again (names were matched by a regular
+    expression)."""
     import pandas as pd
     from sqlalchemy import text
 
@@ -261,6 +263,27 @@ def test_fcr_later_contacts_are_found_through_the_reference_index(contacts):
         plan = "\n".join(session.scalars(text(f"EXPLAIN {compiled}")))
         found = set(session.scalars(query))
     assert "ix_conversations_customer_ref_key" in plan, plan
+    assert "ix_conversations_customer_key" in plan, plan
+    assert "Seq Scan" not in plan and "~" not in plan, plan
     with session_scope() as session:
         ids = {r.external_id: r.id for r in session.scalars(select(ConversationRecord))}
     assert {ids["c-1"], ids["c-2"]} <= found  # "C-1" both times, trimmed and case-folded
+
+
+def test_fcr_narrowed_to_one_agent_or_team_still_pairs_other_agents_repeats(contacts):
+    # A scorecard of one agent loads that agent's contacts, not everyone's in the range; the
+    # customer's repeat with another agent still counts against the first contact.
+    since, until = (T0 - timedelta(days=1)).date(), (T0 + timedelta(days=40)).date()
+    for dates in ({}, {"since": since, "until": until}):
+        sam = _rows(ADMIN, agent="Sam Lee", **dates)
+        assert set(sam) == {("Sam Lee", "North"), (None, "North")}
+        assert sam[("Sam Lee", "North")]["repeats"] == [["c-1", "c-2"]]
+        assert sam[("Sam Lee", "North")]["conversations"] == 2
+        south = _rows(ADMIN, team="South", **dates)
+        assert set(south) == {("Ann Ode", "South"), (None, "South")}
+        assert south[(None, "South")]["fcr"] == 1.0
+    assert _rows(ADMIN, agent="Nobody") == {}
+    # what the policy hides stays hidden: Sam asking for Ann's contacts gets none
+    with session_scope() as session:
+        sam_lee = actor_of(session, "Sam Lee")
+    assert _rows(sam_lee, agent="Ann Ode") == {}

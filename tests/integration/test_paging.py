@@ -216,7 +216,7 @@ def test_paging_migration_0008_creates_and_drops_the_indexes(db_url):
     inspect(engine).clear_cache()
     assert not INDEXES & {i["name"] for i in inspect(engine).get_indexes("conversations")}
     upgrade(engine)
-    assert current_revision(engine) == "0009"
+    assert current_revision(engine) == "0010"
     assert INDEXES <= {i["name"] for i in inspect(engine).get_indexes("conversations")}
 
 

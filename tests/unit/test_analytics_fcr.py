@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from trainer.analytics.fcr import contact_outcomes, fcr_rows, name_key
+from trainer.analytics.fcr import contact_outcomes, fcr_rows
+from trainer.customer_keys import name_key
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOW = T0 + timedelta(days=60)

@@ -15,39 +15,14 @@ Input: a frame with one row per contact, columns `conversation` (external id), `
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime, timedelta
 
 import pandas as pd
 
+from trainer.customer_keys import name_key, ref_key
+
 UNKNOWN_AGENT = "(unknown agent)"
-# Names a source writes when it does not know the customer: never evidence of the same person.
-PLACEHOLDER_NAMES = frozenset(
-    {"customer", "caller", "client", "unknown", "anonymous", "guest", "visitor", "user", "n/a"}
-)
-_NOT_WORD = re.compile(r"[^\w\s]")
-_SPACES = re.compile(r"\s+")
 OUTCOME_COLUMNS = ["conversation", "agent", "teams", "started_at", "repeat"]
-
-
-def name_key(name: object) -> str | None:
-    """A customer name as compared: accents and case folded, punctuation dropped, spaces
-    collapsed ("  Dana  RUIZ." -> "dana ruiz"); None for empty or placeholder names."""
-    if not isinstance(name, str):
-        return None
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
-    key = _SPACES.sub(" ", _NOT_WORD.sub(" ", folded.casefold())).strip()
-    if not key or key in PLACEHOLDER_NAMES:
-        return None
-    return key
-
-
-def ref_key(ref: object) -> str | None:
-    """A customer reference as compared (trimmed, case-folded); None when empty."""
-    if not isinstance(ref, str) or not ref.strip():
-        return None
-    return ref.strip().casefold()
 
 
 def _prepared(contacts: pd.DataFrame) -> pd.DataFrame:

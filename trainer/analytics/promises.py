@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from trainer.analytics.fcr import name_key, ref_key
 from trainer.conversation import Conversation
+from trainer.customer_keys import name_key, ref_key
 from trainer.scoring.context import ScoringContext
 
 STATUSES = ("open", "kept", "broken")

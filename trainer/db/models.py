@@ -22,7 +22,9 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from trainer.customer_keys import name_key
 
 ROLES = ("trainee", "agent", "reviewer", "lead", "hr", "admin")
 CONVERSATION_STATUSES = ("ingested", "processing", "scored", "failed")
@@ -180,6 +182,9 @@ class ConversationRecord(TimestampMixin, Base):
     # The agent's name as the source gave it; kept when it matches no account (an admin links it).
     agent_name: Mapped[str | None] = mapped_column(String(200), index=True)
     customer_name: Mapped[str | None] = mapped_column(String(200))
+    # The name as repeat contacts compare it (`name_key`), kept with it by `_keep_customer_key`:
+    # a customer's later contacts are found by this index, not by folding every name in range.
+    customer_key: Mapped[str | None] = mapped_column(String(200), index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(Text)
@@ -198,6 +203,12 @@ class ConversationRecord(TimestampMixin, Base):
     contact_reason: Mapped[str | None] = mapped_column(String(120))
 
     agent: Mapped[User | None] = relationship()
+
+    @validates("customer_name")
+    def _keep_customer_key(self, _key: str, name: str | None) -> str | None:
+        self.customer_key = name_key(name)
+        return name
+
     turns: Mapped[list[TurnRecord]] = relationship(
         back_populates="conversation",
         cascade="all, delete-orphan",

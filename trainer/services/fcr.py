@@ -15,22 +15,22 @@ import os
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from trainer.access import Action, Actor, authorize
 from trainer.access.policy import Scope, scope_of, visible_conversations
-from trainer.analytics.fcr import contact_outcomes, fcr_rows, name_key, ref_key
+from trainer.analytics.fcr import contact_outcomes, fcr_rows
+from trainer.customer_keys import name_key, ref_key
 from trainer.db.models import ConversationRecord, Team, User, team_members
 from trainer.errors import ReportError
+from trainer.services.scorecard_data import handled_by, in_team
 from trainer.services.scorecards import ColumnValues, ExtraColumn, register_column
 
 DEFAULT_DAYS = 7
 DAYS_ENV = "TRAINER_FCR_DAYS"
 BY = ("agent", "team")
 HIDDEN = "(not visible to you)"  # a repeat contact in a conversation the actor may not see
-# A name `name_key` leaves as it is, but for case (see `_same_customer`).
-PLAIN_NAME = r"^[A-Za-z0-9_]+( [A-Za-z0-9_]+)*$"
 
 
 def fcr_days(days: int | None = None) -> int:
@@ -110,20 +110,26 @@ def _visible_ids(session: Session, actor: Actor, cids: list[int] | None = None) 
 
 
 def _ranged_contacts(
-    session: Session, actor: Actor, since: date | None, until: date | None, window: int
+    session: Session,
+    actor: Actor,
+    since: date | None,
+    until: date | None,
+    window: int,
+    narrow: tuple = (),
 ) -> tuple[pd.DataFrame, set[int]]:
     """The contacts an outcome in since..until can depend on: the actor's visible ones in the
-    range (their ids come second), and any later one within the window of the same customer.
+    range meeting the `narrow` conditions (their ids come second), and any later one within
+    the window of the same customer, whoever handled it.
     Not every conversation: a scorecard over 100,000 of them must not load them all.
 
     The SQL narrowing of the later ones keeps every contact `contact_outcomes` could pair
     (references compared trimmed and lower-cased, which for the ASCII ids and emails sources
-    give is what `ref_key` does; names only decide where a reference is missing, so those
-    are all kept); `contact_outcomes` then decides exactly."""
+    give is what `ref_key` does; names by their stored `name_key`); `contact_outcomes` then
+    decides exactly."""
     moment = ConversationRecord.started_at
     start = _day_start(since) if since is not None else None
     end = _day_start(until + timedelta(days=1)) if until is not None else None
-    in_range = select(ConversationRecord.id)
+    in_range = select(ConversationRecord.id).where(*narrow)
     if start is not None:
         in_range = in_range.where(moment >= start)
     if end is not None:
@@ -144,23 +150,16 @@ def _ranged_contacts(
 
 def _same_customer(shown: pd.DataFrame):
     """A SQL condition every later contact of the customers in `shown` meets (a superset:
-    `contact_outcomes` decides exactly). Same reference; a missing reference (names decide
-    there); and, for the shown contacts without one, a name that folds to theirs. A name of
-    plain words (ASCII letters, digits, single spaces) folds to its lower case, so it is
-    compared in SQL; any other name is kept for `name_key` to judge."""
-    refs = shown["customer_ref"].map(ref_key)
-    keys = sorted(set(refs.dropna()))
-    names = sorted({k for k in shown.loc[refs.isna(), "customer"].map(name_key) if k})
-    column = ConversationRecord.customer_ref
-    # The expression of ix_conversations_customer_ref_key: each branch reads that index.
-    key = func.lower(func.trim(column))
-    either = [column.is_(None), key == ""]
-    either += [key.in_(keys[i : i + 5000]) for i in range(0, len(keys), 5000)]
-    if names:
-        name = ConversationRecord.customer_name
-        either += [func.lower(name).in_(names[i : i + 5000]) for i in range(0, len(names), 5000)]
-        either.append(~name.regexp_match(PLAIN_NAME))
-    return or_(*either)
+    `contact_outcomes` decides exactly): the same reference, or the same folded name (the
+    stored `customer_key`, which is `name_key` of the name). Each branch reads an index."""
+    keys = sorted(set(shown["customer_ref"].map(ref_key).dropna()))
+    names = sorted(set(shown["customer"].map(name_key).dropna()))
+    # The expression of ix_conversations_customer_ref_key.
+    ref = func.lower(func.trim(ConversationRecord.customer_ref))
+    name = ConversationRecord.customer_key
+    either = [ref.in_(keys[i : i + 5000]) for i in range(0, len(keys), 5000)]
+    either += [name.in_(names[i : i + 5000]) for i in range(0, len(names), 5000)]
+    return or_(*either) if either else false()
 
 
 def _visible_teams(session: Session, actor: Actor) -> set[str] | None:
@@ -186,9 +185,12 @@ def fcr_outcomes(
     since: date | None = None,
     until: date | None = None,
     now: datetime | None = None,
+    agent: str | None = None,
+    team: str | None = None,
 ) -> pd.DataFrame:
     """Each contact the actor may see whose window has closed (started between `since` and
-    `until`, both days included, when given), with its first repeat's id (None: resolved at
+    `until`, both days included, when given; handled by `agent`, by a member of `team`, when
+    given), with its first repeat's id (None: resolved at
     first contact; a repeat the actor may not see has its id withheld as None in `repeat` and
     True in `repeat_hidden`)."""
     authorize(actor, Action.VIEW_SCORECARDS)
@@ -200,10 +202,15 @@ def fcr_outcomes(
         )
     window = fcr_days(days)
     shown_ids: set[int] | None = None  # the actor's contacts in range, when loaded apart
-    if since is None and until is None:
+    narrow = ()
+    if agent is not None:
+        narrow += (handled_by(agent),)
+    if team is not None:
+        narrow += (in_team(team),)
+    if since is None and until is None and not narrow:
         contacts = contacts_frame(session)
     else:
-        contacts, shown_ids = _ranged_contacts(session, actor, since, until, window)
+        contacts, shown_ids = _ranged_contacts(session, actor, since, until, window, narrow)
     outcomes = contact_outcomes(contacts, window, now or datetime.now(UTC))
     if outcomes.empty:
         return outcomes.assign(repeat_hidden=pd.Series(dtype=bool))
@@ -213,7 +220,10 @@ def fcr_outcomes(
     else:  # only the repeats from outside the actor's own contacts need asking about
         repeats = {cid_of[r] for r in outcomes["repeat"].dropna()} - shown_ids
         visible = shown_ids | _visible_ids(session, actor, sorted(repeats))
-    shown = outcomes["conversation"].map(cid_of).isin(visible)
+    cids = outcomes["conversation"].map(cid_of)
+    # Loaded apart, the outcomes asked for are exactly the shown ones: the later contacts
+    # beside them (another agent's, another team's) only decide whether those were repeated.
+    shown = cids.isin(visible if shown_ids is None else shown_ids)
     if since is not None:
         shown &= outcomes["started_at"] >= _day_start(since)
     if until is not None:
@@ -234,14 +244,19 @@ def fcr_report(
     since: date | None = None,
     until: date | None = None,
     now: datetime | None = None,
+    agent: str | None = None,
+    team: str | None = None,
 ) -> list[dict]:
-    """FCR rows per agent, then per team, as the actor may see them: `agent`, `team`,
+    """FCR rows per agent, then per team, as the actor may see them (of the contacts of
+    `agent`, of `team`'s members, when given): `agent`, `team`,
     `conversations`, `resolved_first_contact`, `fcr` (0-1) and `repeats` (pairs of external
     ids: the contact and the customer's next contact about the same reason within the window)."""
     unknown = [b for b in by if b not in BY]
     if unknown:
         raise ReportError(f"unknown grouping {unknown[0]!r}", where="--by", fix="agent or team")
-    outcomes = fcr_outcomes(session, actor, days=days, since=since, until=until, now=now)
+    outcomes = fcr_outcomes(
+        session, actor, days=days, since=since, until=until, now=now, agent=agent, team=team
+    )
     rows: list[dict] = []
     if "agent" in by:
         rows += fcr_rows(outcomes, "agent")
@@ -257,7 +272,14 @@ def fcr_report(
 
 def _scorecard_values(session: Session, actor: Actor, filters) -> ColumnValues:
     """FCR (as a percentage, with the contacts behind it) for a scorecard's range."""
-    rows = fcr_report(session, actor, since=filters.since, until=filters.until)
+    rows = fcr_report(
+        session,
+        actor,
+        since=filters.since,
+        until=filters.until,
+        agent=filters.agent,
+        team=filters.team,
+    )
     agents = {r["agent"]: (r["fcr"] * 100, r["conversations"]) for r in rows if r["agent"]}
     teams = {r["team"]: (r["fcr"] * 100, r["conversations"]) for r in rows if r["agent"] is None}
     return ColumnValues(agents=agents, teams=teams)

@@ -46,6 +46,9 @@ CONVERSATION_COLUMNS = [
     "evaluation",
 ]
 
+CRITERION_COLUMNS = ["agent", "part", "total", "n"]  # sums per agent and criterion
+CRITERION_VALUE_COLUMNS = ["conversation", "part", "value"]  # one criterion, per conversation
+
 
 @dataclass(frozen=True)
 class ScorecardFilter:
@@ -147,6 +150,26 @@ def _narrow(actor: Actor, query: Select, roleplay: bool) -> Select:
     return visible_conversations(actor, query, Action.ONBOARDING)
 
 
+def handled_by(agent: str):
+    """The SQL condition for conversations a scorecard shows under `agent`: the linked user's
+    name, else the name the source gave, else UNKNOWN_AGENT (as the frames name them)."""
+    linked = select(User.id).where(User.name == agent)
+    unlinked = ConversationRecord.agent_id.is_(None) & (
+        func.coalesce(ConversationRecord.agent_name, UNKNOWN_AGENT) == agent
+    )
+    return ConversationRecord.agent_id.in_(linked) | unlinked
+
+
+def in_team(team: str):
+    """The SQL condition for conversations whose agent is now a member of the team `team`."""
+    members = (
+        select(team_members.c.user_id)
+        .join(Team, Team.id == team_members.c.team_id)
+        .where(Team.name == team)
+    )
+    return ConversationRecord.agent_id.in_(members)
+
+
 def _team_scope(session: Session, actor: Actor) -> frozenset[str] | None:
     scope = scope_of(actor, Action.VIEW_SCORECARDS)
     if scope is Scope.ALL:
@@ -168,12 +191,9 @@ def _ranked(actor: Actor, filters: ScorecardFilter, session: Session, roleplay: 
     else:
         conversations = conversations.where(ConversationRecord.channel != "roleplay")
     if filters.team:
-        members = (
-            select(team_members.c.user_id)
-            .join(Team, Team.id == team_members.c.team_id)
-            .where(Team.name == filters.team)
-        )
-        conversations = conversations.where(ConversationRecord.agent_id.in_(members))
+        conversations = conversations.where(in_team(filters.team))
+    if filters.agent:
+        conversations = conversations.where(handled_by(filters.agent))
     conversations = _narrow(actor, conversations, roleplay)
     rank = func.row_number().over(
         partition_by=Evaluation.conversation_id,
@@ -260,8 +280,6 @@ def load(
             "evaluation",
         ],
     )
-    if filters.agent:
-        conversations = conversations[conversations["agent"] == filters.agent]
     teams = _teams_of(session, conversations["agent_id"].dropna().unique().tolist())
     conversations["teams"] = [
         teams.get(a, ()) if pd.notna(a) else () for a in conversations["agent_id"]
@@ -278,12 +296,14 @@ def load(
         ],
         columns=["conversation", "part", "total", "n"],
     )
-    # The drill-down needs one criterion's values, not every criterion's sums.
+    # The drill-down needs one criterion's values, not every criterion's sums; and with no
+    # conversation in range (most agents' practice) there is nothing to ask the database.
+    values = None
     if criterion:
-        criteria = pd.DataFrame(columns=["agent", "part", "total", "n"])
-        values = _criteria(session, ranked, filters.agent, criterion)
+        criteria = pd.DataFrame(columns=CRITERION_COLUMNS)
+        values = _criteria(session, ranked, criterion, empty=conversations.empty)
     else:
-        criteria, values = _criteria(session, ranked, filters.agent), None
+        criteria = _criteria(session, ranked, empty=conversations.empty)
     outline = _outline(session, conversations["rubric_id"].dropna().unique().tolist())
     return ScorecardData(
         filters=filters,
@@ -297,13 +317,15 @@ def load(
 
 
 def _criteria(
-    session: Session, ranked, agent: str | None, criterion: str | None = None
+    session: Session, ranked, criterion: str | None = None, *, empty: bool = False
 ) -> pd.DataFrame:
     """Criterion values (0-100) of the final evaluations, N/A and unscored left out (they never
     count as zero). Summed per agent and criterion by the database (`agent`, `part`, `total`,
     `n`): a 10,000-conversation team is a thousand rows, not two hundred thousand. With
     `criterion`, that criterion's value per conversation instead (`conversation`, `part`,
-    `value`), for the drill-down."""
+    `value`), for the drill-down; `empty`: there are none, so the frame is empty unasked."""
+    if empty:
+        return pd.DataFrame(columns=CRITERION_VALUE_COLUMNS if criterion else CRITERION_COLUMNS)
     name = func.coalesce(User.name, ConversationRecord.agent_name, UNKNOWN_AGENT)
     scored = (
         select()
@@ -317,13 +339,11 @@ def _criteria(
             CriterionScore.value.is_not(None),
         )
     )
-    if agent is not None:
-        scored = scored.where(name == agent)
     if criterion is not None:
         query = scored.add_columns(
             ranked.c.cid, CriterionScore.criterion_id, CriterionScore.value * 100.0
         ).where(CriterionScore.criterion_id == criterion)
-        columns = ["conversation", "part", "value"]
+        columns = CRITERION_VALUE_COLUMNS
     else:
         query = scored.add_columns(
             name,
@@ -331,7 +351,7 @@ def _criteria(
             func.sum(CriterionScore.value) * 100.0,
             func.count(),
         ).group_by(name, CriterionScore.criterion_id)
-        columns = ["agent", "part", "total", "n"]
+        columns = CRITERION_COLUMNS
     rows = session.connection().execute(query).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
