@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.analytics.fcr import contact_outcomes, fcr_rows
 from trainer.customer_keys import name_key
@@ -121,3 +124,81 @@ def test_analytics_fcr_rows_empty_and_bad_grouping():
     assert fcr_rows(outcomes(), "agent") == []
     with pytest.raises(ValueError, match="agent"):
         fcr_rows(outcomes(contact("a", 0)), "week")
+
+
+def _pairwise_repeats(contacts: list[dict], days: int) -> dict[str, str | None]:
+    """The rule written out pair by pair (what contact_outcomes computed before it searched
+    sorted arrays): the oracle the fast search must agree with."""
+    window = timedelta(days=days)
+    found: dict[str, str | None] = {}
+    keyed = [
+        (c, (c["customer_ref"] or "").strip().casefold() or None, name_key(c["customer"]))
+        for c in contacts
+    ]
+    for first, ref, name in keyed:
+        if ref is None and name is None:
+            continue
+        best = None
+        for position, (later, later_ref, later_name) in enumerate(keyed):
+            same = (ref is not None and ref == later_ref) or (
+                name is not None and name == later_name and (ref is None or later_ref is None)
+            )
+            gap = later["started_at"] - first["started_at"]
+            reasons = first["reason"] is None or later["reason"] is None
+            if (
+                same
+                and timedelta(0) < gap <= window
+                and (reasons or first["reason"] == later["reason"])
+            ):
+                if best is None or (later["started_at"], position) < best[0]:
+                    best = ((later["started_at"], position), later["conversation"])
+        found[first["conversation"]] = best[1] if best else None
+    return found
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 16),  # quarter days after T0: ties, and gaps inside and past the window
+            st.sampled_from([None, "R-1", " r-1", "R-2", ""]),
+            st.sampled_from([None, "Dana Ruiz", "dana  ruiz.", "Lea Kim", "Customer"]),
+            st.sampled_from([None, "billing", "delivery"]),
+        ),
+        max_size=25,
+    ),
+    st.integers(1, 3),
+)
+@settings(max_examples=300, deadline=None)
+def test_analytics_fcr_first_repeat_agrees_with_the_pairwise_rule(rows, days):
+    contacts = [
+        {
+            "conversation": f"c{i}",
+            "agent": "Sam Lee",
+            "teams": ["North"],
+            "started_at": T0 + timedelta(hours=6 * quarters),
+            "customer_ref": ref,
+            "customer": name,
+            "reason": reason,
+        }
+        for i, (quarters, ref, name, reason) in enumerate(rows)
+    ]
+    expected = _pairwise_repeats(contacts, days)
+    outcomes = contact_outcomes(pd.DataFrame(contacts), days, T0 + timedelta(days=30))
+    assert dict(zip(outcomes["conversation"], outcomes["repeat"], strict=True)) == expected
+
+
+def test_analytics_fcr_many_contacts_under_one_name_are_not_paired_one_by_one():
+    # A source that sends one name for everyone (500 chats as "Dana Ruiz" were 250,000 pairs
+    # and most of a scorecard's time): the search grows with the contacts, not their square.
+    def cpu(n: int) -> float:
+        frame = pd.DataFrame(
+            [contact(f"c{i}", i / 1000, reason=("billing", "delivery")[i % 2]) for i in range(n)]
+        )
+        started = time.process_time()
+        outcomes = contact_outcomes(frame, 7, NOW)
+        assert outcomes["repeat"].iloc[0] == "c2"  # the next one about billing
+        return time.process_time() - started
+
+    small, large = (min(cpu(n) for _ in range(2)) for n in (5_000, 20_000))
+    assert large < 1.0, f"20,000 contacts took {large:.2f}s"
+    assert large < 0.1 or large < 10 * max(small, 1e-3), (small, large)
