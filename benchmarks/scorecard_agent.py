@@ -2,10 +2,12 @@
 database (benchmarks/seed_load_db.py: 100,000 conversations on PostgreSQL). Times, as the first
 seeded agent, `scorecard_report` (what GET /api/v1/scorecards?agent=NAME returns, the last 30
 days with the FCR column) and `criterion_drilldown` (GET /api/v1/scorecards/agents/NAME/
-criteria/CRITERION), each call in its own session. Prints JSON (median and worst of --repeat).
+criteria/CRITERION), each call in its own session. `--viewer` opens the same agent's
+scorecard as someone else (a lead of their team, an admin: narrowed to the agent in SQL, not
+after loading everyone's range). Prints JSON (median and worst of --repeat).
 
     .venv/bin/python benchmarks/scorecard_agent.py [URL] [--repeat 5] [--criterion apologises]
-        [--tokens /tmp/trainer-load-tokens.json]
+        [--viewer agents|leads|admins] [--tokens /tmp/trainer-load-tokens.json]
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--criterion", default="apologises")
     parser.add_argument("--tokens", default="/tmp/trainer-load-tokens.json")
+    parser.add_argument("--viewer", choices=("agents", "leads", "admins"), default="agents")
     args = parser.parse_args()
 
     from sqlalchemy import select
@@ -50,9 +53,10 @@ def main() -> None:
     )
 
     with open(args.tokens, encoding="utf-8") as handle:
-        name = json.load(handle)["agents"][0]["name"]
+        tokens = json.load(handle)
+    name, viewer = tokens["agents"][0]["name"], tokens[args.viewer][0]["name"]
     with session_scope(args.url) as session:
-        user = session.scalar(select(User).where(User.name == name))
+        user = session.scalar(select(User).where(User.name == viewer))
         actor = Actor(id=user.id, name=user.name, role=user.role, team_ids=frozenset(user.team_ids))
 
     def report() -> dict:
@@ -68,6 +72,7 @@ def main() -> None:
         json.dumps(
             {
                 "agent": name,
+                "viewer": viewer,
                 "conversations": card["overall"]["conversations"],
                 "own_scorecard": _timed(report, args.repeat),
                 "criterion_drilldown": _timed(drilldown, args.repeat),
