@@ -111,3 +111,58 @@ def test_demo_chats_show_a_prompt_and_a_slow_agent():
     assert values["c-002"]["first-response"] == values["c-002"]["no-long-waits"] == 1.0
     assert values["c-010"]["first-response"] == 0.25  # 4 minutes: 60 s target, 5 min is 0
     assert values["c-010"]["no-long-waits"] < 0.5  # 7 minutes once
+
+
+TRANSFER = "responsiveness.transfer_handoff.v1"
+
+
+def talk(*turns, channel="chat"):
+    return Conversation("t-1", [Turn(s, t) for s, t in turns], channel=channel)
+
+
+def test_transfer_with_the_context_passed_on_is_warm():
+    conversation = talk(
+        ("customer", "My refund never arrived."),
+        ("agent", "Billing can issue it. I've explained your case to them, so you won't have to "
+                  "repeat anything. I'll transfer you now."),
+        ("customer", "Okay."),
+        ("agent", "Transferring you now."),
+    )  # fmt: skip
+    score = run(TRANSFER, conversation)
+    assert score.value == 1.0 and score.metadata == {"transfers": 1, "warm": 1}
+    assert "turn 2: warm transfer" in score.explanation
+    assert {e.turn for e in score.evidence} == {1}
+
+
+def test_cold_and_repeated_transfers_score_low():
+    cold = talk(("customer", "My refund?"), ("agent", "Let me transfer you to billing."))
+    score = run(TRANSFER, cold)
+    assert score.value == 0.0 and "cold transfer" in score.explanation
+    twice = talk(
+        ("customer", "My refund?"),
+        ("agent", "I'll let them know the details. Let me transfer you to billing."),
+        ("system", "Chat transferred to Billing."),
+        ("customer", "Hello? Still my refund."),
+        ("agent", "That is another department, I'll transfer you again."),
+        ("customer", "Unbelievable."),
+        ("agent", "They will have your details."),
+    )
+    score = run(TRANSFER, twice)
+    # both warm, yet the customer was moved twice: capped
+    assert score.metadata == {"transfers": 2, "warm": 2}
+    assert score.value == 0.5 and "transferred 2 times" in score.explanation
+    assert run(TRANSFER, twice, {"repeated_cap": 0.2}).value == 0.2
+
+
+def test_no_transfer_is_not_applicable():
+    score = run(TRANSFER, talk(("customer", "Hi"), ("agent", "Hello, how can I help?")))
+    assert score.na and "not transferred" in score.explanation
+
+
+def test_a_chat_transferred_to_the_agent_is_not_their_transfer():
+    incoming = talk(
+        ("system", "Chat transferred from Sales queue"),
+        ("agent", "Hi, Marcus here, how can I help?"),
+        ("customer", "I want to cancel."),
+    )
+    assert run(TRANSFER, incoming).na

@@ -1,13 +1,15 @@
 """Responsiveness: how long the customer waited. A chat's first response and its longest wait
 for an agent reply (from the messages' times; N/A without them), and a call's holds (the
-announced silences the speech metrics measured). Customers remember waiting more than words."""
+announced silences the speech metrics measured), and transfers: warm (the customer's context
+passed on) or cold, and how many. Customers remember waiting and repeating themselves."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from spacy.tokens import Span
 
 from trainer.scoring.context import ScoringContext
-from trainer.scoring.helpers import plural
+from trainer.scoring.helpers import plural, quote, spans_evidence
 from trainer.scoring.registry import detector
 from trainer.scoring.result import Score, not_applicable, scored
 
@@ -154,4 +156,68 @@ def holds(ctx: ScoringContext, params: HoldParams) -> Score:
         holds=len(found),
         hold_seconds=round(total, 1),
         longest_seconds=round(longest["seconds"], 1),
+    )
+
+
+class TransferParams(BaseModel):
+    """How close (in turns) the context must be to the transfer to make it warm, and the most a
+    conversation transferred more than once may score."""
+
+    model_config = ConfigDict(extra="forbid")
+    context_within_turns: int = Field(default=2, ge=0)
+    repeated_cap: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False)
+
+
+def _transfers(ctx: ScoringContext) -> list[list[tuple[int, Span]]]:
+    """The transfers of a conversation, each the hits that announce it: an agent's "I'll
+    transfer you" and their "transferring you now" a turn or two later are one transfer, which
+    a system notice ("chat transferred") closes; a mention after that is another transfer."""
+    agent_turns = ctx.indices("agent")
+    if not agent_turns:
+        return []
+    # A notice before the agent's first word is the chat reaching them ("transferred from
+    # Sales"): another agent's transfer, not theirs.
+    notices = [h for h in ctx.find_all("transfer", "system") if h[0] > agent_turns[0]]
+    hits = sorted(ctx.find_all("transfer", "agent") + notices, key=lambda h: (h[0], h[1].start))
+    events: list[list[tuple[int, Span]]] = []
+    for hit in hits:
+        closed = bool(events) and any(ctx.turns[i].speaker == "system" for i, _ in events[-1])
+        if events and not closed and hit[0] - events[-1][-1][0] <= 2:
+            events[-1].append(hit)
+        else:
+            events.append([hit])
+    return events
+
+
+@detector("responsiveness.transfer_handoff.v1", params=TransferParams)
+def transfer_handoff(ctx: ScoringContext, params: TransferParams) -> Score:
+    """A transfer is warm (the agent passes the customer's context on) and happens once."""
+    events = _transfers(ctx)
+    if not events:
+        return not_applicable("the customer was not transferred")
+    context = ctx.find_all("warm_handoff", "agent")
+    warm = []
+    for event in events:
+        first, last = event[0][0], event[-1][0]
+        near = [
+            c
+            for c in context
+            if first - params.context_within_turns <= c[0] <= last + params.context_within_turns
+        ]
+        warm.append(near[:1])
+    value = sum(1 for w in warm if w) / len(events)
+    evidence = spans_evidence(ctx, [h for e in events for h in e[:1]] + [w[0] for w in warm if w])
+    parts = [
+        f"turn {e[0][0] + 1}: {'warm' if w else 'cold'} transfer ({quote(e[0][1].text)})"
+        for e, w in zip(events, warm, strict=True)
+    ]
+    if len(events) > 1:
+        value = min(value, params.repeated_cap)
+        parts.append(f"transferred {len(events)} times")
+    return scored(
+        value,
+        "; ".join(parts),
+        evidence,
+        transfers=len(events),
+        warm=sum(1 for w in warm if w),
     )
