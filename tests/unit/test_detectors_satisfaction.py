@@ -1,0 +1,69 @@
+"""Satisfaction detectors: refusals with or without an alternative, requests asked again."""
+
+from trainer.conversation import Conversation, Turn
+from trainer.scoring.context import ScoringContext
+from trainer.scoring.registry import registry
+
+REFUSAL = "satisfaction.refusal_alternative.v1"
+REPEAT = "satisfaction.repeated_request.v1"
+
+
+def talk(*turns):
+    return Conversation("s-1", [Turn(s, t) for s, t in turns])
+
+
+def run(name, conversation, params=None):
+    return registry.get(name)(ScoringContext(conversation), params or {})
+
+
+def test_refusal_with_an_alternative_scores_full():
+    conversation = talk(
+        ("customer", "Can I get a refund for the missing items?"),
+        ("agent", "I can't refund a partial box, but what I can do is send the items tomorrow."),
+    )
+    score = run(REFUSAL, conversation)
+    assert score.value == 1.0 and "offered" in score.explanation
+    assert score.metadata == {"refusals": 1}
+    next_turn = talk(
+        ("agent", "Unfortunately I can't change the plan today."),
+        ("customer", "Oh."),
+        ("agent", "Would you like me to schedule the change for Monday?"),
+    )
+    assert run(REFUSAL, next_turn).value == 1.0
+    assert run(REFUSAL, next_turn, {"within_agent_turns": 0}).value == 0.0
+
+
+def test_refusal_without_an_alternative_is_a_miss_with_evidence():
+    conversation = talk(
+        ("customer", "Can I get a credit?"),
+        ("agent", "I can't do credits from here."),
+        ("customer", "So what now?"),
+        ("agent", "There's nothing I can do, sorry."),
+    )
+    score = run(REFUSAL, conversation)
+    assert score.value == 0.0 and score.metadata == {"refusals": 2}
+    assert "turn 2: refused" in score.explanation and "with no alternative" in score.explanation
+    assert {e.turn for e in score.evidence} == {1, 3}
+    assert run(REFUSAL, talk(("agent", "Done, your refund is on its way."))).na
+
+
+def test_a_request_asked_again_is_found_by_words_or_by_saying_so():
+    conversation = talk(
+        ("customer", "I need the invoice for my March order sent to my email."),
+        ("agent", "Let me look at your account settings."),
+        ("customer", "Please just send the March order invoice to my email."),
+        ("agent", "One moment."),
+        ("customer", "As I said, I only want the invoice."),
+    )
+    score = run(REPEAT, conversation)
+    assert score.metadata == {"repeats": 2} and score.value == 0.0
+    assert "turn 3 (repeats turn 1)" in score.explanation
+    assert "turn 5 ('As I said')" in score.explanation
+    assert {e.turn for e in score.evidence} == {0, 2, 4}
+    fine = talk(
+        ("customer", "My parcel is late."),
+        ("agent", "Sorry, it arrives tomorrow."),
+        ("customer", "Great, thank you very much for checking that."),
+    )
+    assert run(REPEAT, fine).value == 1.0
+    assert run(REPEAT, talk(("agent", "Hello?"))).status == "unscored"

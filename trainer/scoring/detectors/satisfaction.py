@@ -1,0 +1,94 @@
+"""Satisfaction detectors: what customers call bad service that the QA rubric's rules miss. The
+agent refusing without offering another way, and the customer having to ask again. Each gives
+its evidence; neither is in the default rubric yet (a rubric names them to use them)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from trainer.scoring.context import ScoringContext
+from trainer.scoring.helpers import plural, quote, spans_evidence
+from trainer.scoring.registry import detector
+from trainer.scoring.result import Score, not_applicable, scored, unscored
+
+
+class RefusalParams(BaseModel):
+    """How many agent turns after a refusal may still offer the alternative."""
+
+    model_config = ConfigDict(extra="forbid")
+    within_agent_turns: int = Field(default=1, ge=0)
+
+
+@detector("satisfaction.refusal_alternative.v1", params=RefusalParams)
+def refusal_alternative(ctx: ScoringContext, params: RefusalParams) -> Score:
+    """When the agent cannot or will not do something, they offer another way."""
+    refusals = sorted(
+        ctx.find_all("cannot_resolve", "agent") + ctx.find_all("refusal", "agent"),
+        key=lambda h: (h[0], h[1].start),
+    )
+    if not refusals:
+        return not_applicable("the agent refused nothing")
+    agent_turns = ctx.indices("agent")
+    offers = ctx.find_all("alternative_offered", "agent")
+    found, missing = [], []
+    for turn in sorted({i for i, _ in refusals}):
+        position = agent_turns.index(turn)
+        window = set(agent_turns[position : position + params.within_agent_turns + 1])
+        refusal = next(h for h in refusals if h[0] == turn)
+        # the same turn counts whichever comes first ("What I can do is..., but I can't...")
+        offer = next((o for o in offers if o[0] in window), None)
+        (found if offer else missing).append((refusal, offer))
+    value = len(found) / (len(found) + len(missing))
+    parts = [
+        f"turn {r[0] + 1}: refused ({quote(r[1].text)}) "
+        + (f"and offered {quote(o[1].sent.text)}" if o else "with no alternative")
+        for r, o in sorted(found + missing, key=lambda p: p[0][0])
+    ]
+    evidence = spans_evidence(ctx, [r for r, _ in missing + found] + [o for _, o in found])
+    return scored(value, "; ".join(parts), evidence, refusals=len(found) + len(missing))
+
+
+class RepeatParams(BaseModel):
+    """When a customer turn repeats an earlier one: at least `min_words` content words, of
+    which `overlap` (a share) were in one earlier customer turn."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_words: int = Field(default=4, ge=1)
+    overlap: float = Field(default=0.6, gt=0, le=1, allow_inf_nan=False)
+
+
+def _content_words(ctx: ScoringContext, index: int) -> set[str]:
+    return {t.lower_ for t in ctx.docs[index] if t.is_alpha and not t.is_stop and len(t) > 2}
+
+
+@detector("satisfaction.repeated_request.v1", params=RepeatParams)
+def repeated_request(ctx: ScoringContext, params: RepeatParams) -> Score:
+    """The customer never has to ask for the same thing twice."""
+    customer = ctx.indices("customer")
+    if not customer:
+        return unscored("the customer said nothing")
+    repeats: list[tuple[int, int | None, str]] = []  # (turn, earlier turn, why)
+    words = {i: _content_words(ctx, i) for i in customer}
+    for position, turn in enumerate(customer):
+        marker = ctx.find(turn, "repeat_marker")
+        if marker:
+            repeats.append((turn, None, quote(marker[0].text)))
+            continue
+        mine = words[turn]
+        if len(mine) < params.min_words:
+            continue
+        for earlier in customer[:position]:
+            if len(mine & words[earlier]) / len(mine) >= params.overlap:
+                repeats.append((turn, earlier, f"repeats turn {earlier + 1}"))
+                break
+    if not repeats:
+        return scored(1.0, "the customer never had to ask again")
+    evidence = [ctx.evidence(t) for t, _, _ in repeats]
+    evidence += [ctx.evidence(e) for _, e, _ in repeats if e is not None]
+    return scored(
+        max(0.0, 1 - 0.5 * len(repeats)),
+        f"the customer asked again {plural(len(repeats), 'time')}: "
+        + "; ".join(f"turn {t + 1} ({why})" for t, _, why in repeats),
+        evidence,
+        repeats=len(repeats),
+    )
