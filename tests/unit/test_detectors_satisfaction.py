@@ -67,3 +67,35 @@ def test_a_request_asked_again_is_found_by_words_or_by_saying_so():
     )
     assert run(REPEAT, fine).value == 1.0
     assert run(REPEAT, talk(("agent", "Hello?"))).status == "unscored"
+
+
+QUESTIONS = "satisfaction.unanswered_questions.v1"
+
+
+def test_questions_taken_up_or_answered_directly_count_as_answered():
+    conversation = talk(
+        ("customer", "My parcel is late. When will the parcel arrive?"),
+        ("agent", "Your parcel arrives tomorrow morning."),
+        ("customer", "Can you leave it with a neighbour?"),
+        ("agent", "Yes, I've added that note."),
+    )
+    score = run(QUESTIONS, conversation)
+    assert score.value == 1.0 and "2 questions" in score.explanation
+
+
+def test_a_question_the_agent_never_takes_up_is_unanswered_with_evidence():
+    conversation = talk(
+        ("customer", "Why was I charged twice for the subscription?"),
+        ("agent", "Please confirm the email on the account."),
+        ("customer", "dana@example.com. And can I get a refund?"),
+        ("agent", "Thanks, I've updated your address."),
+        ("agent", "Anything else today?"),
+    )
+    score = run(QUESTIONS, conversation)
+    assert score.metadata == {"asked": 2, "unanswered": 2} and score.value == 0.0
+    assert "turn 1 'Why was I charged twice" in score.explanation
+    assert {e.turn for e in score.evidence} == {0, 2}
+    # the last question with no agent turn after it is unanswered too
+    ended = talk(("agent", "Hi!"), ("customer", "Is the store open on Sunday?"))
+    assert run(QUESTIONS, ended).value == 0.0
+    assert run(QUESTIONS, talk(("customer", "Thanks."), ("agent", "Bye."))).na

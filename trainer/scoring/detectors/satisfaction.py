@@ -92,3 +92,54 @@ def repeated_request(ctx: ScoringContext, params: RepeatParams) -> Score:
         evidence,
         repeats=len(repeats),
     )
+
+
+class QuestionParams(BaseModel):
+    """How many agent turns after a customer's question may hold the answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    within_agent_turns: int = Field(default=2, ge=1)
+
+
+# Words that open a direct answer even when it repeats none of the question's words.
+_ANSWER_OPENERS = frozenset(
+    {"yes", "yeah", "yep", "no", "nope", "sure", "certainly", "absolutely", "unfortunately",
+     "correct", "exactly", "definitely", "of course"}
+)  # fmt: skip
+
+
+def _answers(ctx: ScoringContext, question: set[str], reply: int) -> bool:
+    doc = ctx.docs[reply]
+    opening = " ".join(t.lower_ for t in doc[:2] if not t.is_punct)
+    return bool(question & _content_words(ctx, reply)) or any(
+        opening.startswith(word) for word in _ANSWER_OPENERS
+    )
+
+
+@detector("satisfaction.unanswered_questions.v1", params=QuestionParams)
+def unanswered_questions(ctx: ScoringContext, params: QuestionParams) -> Score:
+    """Every question the customer asks gets an answer: one of the next agent turns takes up
+    its words or opens as a direct answer ("yes", "unfortunately")."""
+    agent = ctx.indices("agent")
+    asked, missed = 0, []
+    for turn in ctx.indices("customer"):
+        for sentence in ctx.docs[turn].sents:
+            if not sentence.text.rstrip().endswith("?"):
+                continue
+            asked += 1
+            words = {t.lower_ for t in sentence if t.is_alpha and not t.is_stop and len(t) > 2}
+            replies = [i for i in agent if i > turn][: params.within_agent_turns]
+            if not any(_answers(ctx, words, reply) for reply in replies):
+                missed.append((turn, sentence))
+    if not asked:
+        return not_applicable("the customer asked no question")
+    if not missed:
+        return scored(1.0, f"every customer question answered ({plural(asked, 'question')})")
+    return scored(
+        1 - len(missed) / asked,
+        f"{len(missed)} of {plural(asked, 'question')} left unanswered: "
+        + "; ".join(f"turn {t + 1} {quote(s.text)}" for t, s in missed),
+        spans_evidence(ctx, missed),
+        asked=asked,
+        unanswered=len(missed),
+    )
