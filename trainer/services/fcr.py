@@ -220,14 +220,10 @@ def fcr_outcomes(
     else:  # only the repeats from outside the actor's own contacts need asking about
         repeats = {cid_of[r] for r in outcomes["repeat"].dropna()} - shown_ids
         visible = shown_ids | _visible_ids(session, actor, sorted(repeats))
-    cids = outcomes["conversation"].map(cid_of)
-    # Loaded apart, the outcomes asked for are exactly the shown ones: the later contacts
-    # beside them (another agent's, another team's) only decide whether those were repeated.
-    shown = cids.isin(visible if shown_ids is None else shown_ids)
-    if since is not None:
-        shown &= outcomes["started_at"] >= _day_start(since)
-    if until is not None:
-        shown &= outcomes["started_at"] < _day_start(until + timedelta(days=1))
+    # Loaded apart (any range or narrowing), the outcomes asked for are exactly the shown ones,
+    # already in range: the later contacts beside them (another agent's, another team's) only
+    # decide whether those were repeated.
+    shown = outcomes["conversation"].map(cid_of).isin(visible if shown_ids is None else shown_ids)
     outcomes = outcomes[shown].reset_index(drop=True)
     hidden = outcomes["repeat"].notna() & ~outcomes["repeat"].map(cid_of).isin(visible)
     outcomes["repeat_hidden"] = hidden

@@ -196,17 +196,15 @@ def transfer_handoff(ctx: ScoringContext, params: TransferParams) -> Score:
     if not events:
         return not_applicable("the customer was not transferred")
     context = ctx.find_all("warm_handoff", "agent")
-    warm = []
-    for event in events:
-        first, last = event[0][0], event[-1][0]
-        near = [
-            c
-            for c in context
-            if first - params.context_within_turns <= c[0] <= last + params.context_within_turns
-        ]
-        warm.append(near[:1])
-    value = sum(1 for w in warm if w) / len(events)
-    evidence = spans_evidence(ctx, [h for e in events for h in e[:1]] + [w[0] for w in warm if w])
+    reach = params.context_within_turns
+    # each transfer's first context phrase near it (None: a cold transfer)
+    warm = [
+        next((c for c in context if e[0][0] - reach <= c[0] <= e[-1][0] + reach), None)
+        for e in events
+    ]
+    passed_on = [w for w in warm if w is not None]
+    value = len(passed_on) / len(events)
+    evidence = spans_evidence(ctx, [e[0] for e in events] + passed_on)
     parts = [
         f"turn {e[0][0] + 1}: {'warm' if w else 'cold'} transfer ({quote(e[0][1].text)})"
         for e, w in zip(events, warm, strict=True)
@@ -219,5 +217,5 @@ def transfer_handoff(ctx: ScoringContext, params: TransferParams) -> Score:
         "; ".join(parts),
         evidence,
         transfers=len(events),
-        warm=sum(1 for w in warm if w),
+        warm=len(passed_on),
     )

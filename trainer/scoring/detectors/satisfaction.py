@@ -1,6 +1,7 @@
 """Satisfaction detectors: what customers call bad service that the QA rubric's rules miss. The
-agent refusing without offering another way, and the customer having to ask again. Each gives
-its evidence; neither is in the default rubric yet (a rubric names them to use them)."""
+agent refusing without offering another way, the customer having to ask again, and questions
+left unanswered. Each gives its evidence; none is in the default rubric yet (a rubric names them
+to use them)."""
 
 from __future__ import annotations
 
@@ -30,22 +31,22 @@ def refusal_alternative(ctx: ScoringContext, params: RefusalParams) -> Score:
         return not_applicable("the agent refused nothing")
     agent_turns = ctx.indices("agent")
     offers = ctx.find_all("alternative_offered", "agent")
-    found, missing = [], []
+    outcomes = []  # (the turn's first refusal, the alternative offered or None), in turn order
     for turn in sorted({i for i, _ in refusals}):
         position = agent_turns.index(turn)
         window = set(agent_turns[position : position + params.within_agent_turns + 1])
         refusal = next(h for h in refusals if h[0] == turn)
         # the same turn counts whichever comes first ("What I can do is..., but I can't...")
         offer = next((o for o in offers if o[0] in window), None)
-        (found if offer else missing).append((refusal, offer))
-    value = len(found) / (len(found) + len(missing))
+        outcomes.append((refusal, offer))
+    offered = [o for _, o in outcomes if o is not None]
     parts = [
         f"turn {r[0] + 1}: refused ({quote(r[1].text)}) "
         + (f"and offered {quote(o[1].sent.text)}" if o else "with no alternative")
-        for r, o in sorted(found + missing, key=lambda p: p[0][0])
+        for r, o in outcomes
     ]
-    evidence = spans_evidence(ctx, [r for r, _ in missing + found] + [o for _, o in found])
-    return scored(value, "; ".join(parts), evidence, refusals=len(found) + len(missing))
+    evidence = spans_evidence(ctx, [r for r, _ in outcomes] + offered)
+    return scored(len(offered) / len(outcomes), "; ".join(parts), evidence, refusals=len(outcomes))
 
 
 class RepeatParams(BaseModel):
@@ -57,8 +58,9 @@ class RepeatParams(BaseModel):
     overlap: float = Field(default=0.6, gt=0, le=1, allow_inf_nan=False)
 
 
-def _content_words(ctx: ScoringContext, index: int) -> set[str]:
-    return {t.lower_ for t in ctx.docs[index] if t.is_alpha and not t.is_stop and len(t) > 2}
+def _content_words(tokens) -> set[str]:
+    """The lower-cased words of a doc or sentence that carry its content."""
+    return {t.lower_ for t in tokens if t.is_alpha and not t.is_stop and len(t) > 2}
 
 
 @detector("satisfaction.repeated_request.v1", params=RepeatParams)
@@ -68,7 +70,7 @@ def repeated_request(ctx: ScoringContext, params: RepeatParams) -> Score:
     if not customer:
         return unscored("the customer said nothing")
     repeats: list[tuple[int, int | None, str]] = []  # (turn, earlier turn, why)
-    words = {i: _content_words(ctx, i) for i in customer}
+    words = {i: _content_words(ctx.docs[i]) for i in customer}
     for position, turn in enumerate(customer):
         marker = ctx.find(turn, "repeat_marker")
         if marker:
@@ -111,7 +113,7 @@ _ANSWER_OPENERS = frozenset(
 def _answers(ctx: ScoringContext, question: set[str], reply: int) -> bool:
     doc = ctx.docs[reply]
     opening = " ".join(t.lower_ for t in doc[:2] if not t.is_punct)
-    return bool(question & _content_words(ctx, reply)) or any(
+    return bool(question & _content_words(doc)) or any(
         opening.startswith(word) for word in _ANSWER_OPENERS
     )
 
@@ -127,7 +129,7 @@ def unanswered_questions(ctx: ScoringContext, params: QuestionParams) -> Score:
             if not sentence.text.rstrip().endswith("?"):
                 continue
             asked += 1
-            words = {t.lower_ for t in sentence if t.is_alpha and not t.is_stop and len(t) > 2}
+            words = _content_words(sentence)
             replies = [i for i in agent if i > turn][: params.within_agent_turns]
             if not any(_answers(ctx, words, reply) for reply in replies):
                 missed.append((turn, sentence))

@@ -48,7 +48,8 @@ def upgrade() -> None:
         if not rows:
             break
         last = rows[-1][0]
-        keyed = [{"row_id": i, "key": name_key(n)} for i, n in rows if name_key(n) is not None]
+        keys = [(row_id, name_key(name)) for row_id, name in rows]
+        keyed = [{"row_id": row_id, "key": key} for row_id, key in keys if key is not None]
         if keyed:
             connection.execute(
                 table.update()
