@@ -99,3 +99,14 @@ def test_a_question_the_agent_never_takes_up_is_unanswered_with_evidence():
     ended = talk(("agent", "Hi!"), ("customer", "Is the store open on Sunday?"))
     assert run(QUESTIONS, ended).value == 0.0
     assert run(QUESTIONS, talk(("customer", "Thanks."), ("agent", "Bye."))).na
+
+
+def test_an_answer_opens_with_a_whole_answer_word():
+    asked = ("customer", "Is the store open on Sunday?")
+    for reply, answered in [
+        ("No, it is closed then.", True),
+        ("Of course, from ten.", True),
+        ("Now, let me see.", False),  # "now" is not "no"
+        ("Noted, one moment.", False),
+    ]:
+        assert run(QUESTIONS, talk(asked, ("agent", reply))).value == float(answered), reply

@@ -112,10 +112,10 @@ _ANSWER_OPENERS = frozenset(
 
 def _answers(ctx: ScoringContext, question: set[str], reply: int) -> bool:
     doc = ctx.docs[reply]
-    opening = " ".join(t.lower_ for t in doc[:2] if not t.is_punct)
-    return bool(question & _content_words(doc)) or any(
-        opening.startswith(word) for word in _ANSWER_OPENERS
-    )
+    words = [t.lower_ for t in doc[:3] if not t.is_punct]
+    # whole words: "no" opens an answer, "now" and "noted" do not
+    opens = bool(words) and (words[0] in _ANSWER_OPENERS or " ".join(words[:2]) in _ANSWER_OPENERS)
+    return opens or bool(question & _content_words(doc))
 
 
 @detector("satisfaction.unanswered_questions.v1", params=QuestionParams)
