@@ -1,4 +1,4 @@
-"""Evaluation against human labels and references: empathy detectors, ASR."""
+"""`trainer eval ...`: detectors and scores measured against human labels and references."""
 
 from __future__ import annotations
 
@@ -47,6 +47,47 @@ def eval_empathy(
         print(json.dumps(report_.as_json(), indent=2))
     else:
         out.print(render_report(report_), highlight=False)
+
+
+@eval_app.command("satisfaction")
+@user_errors
+def eval_satisfaction(
+    data: Annotated[Path, typer.Option(help="USS-format TSV of rated dialogues.")],
+    rubric: Annotated[str, typer.Option(help="Rubric id to score the dialogues with.")] = (
+        "customer_service"
+    ),
+    split: Annotated[
+        EvalSplit,
+        typer.Option(help="Dialogues of --data: all, or the fixed tune or holdout half."),
+    ] = EvalSplit.all,
+    detector: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--detector",
+            help="A registered detector to report beside the rubric's (repeatable; "
+            "default: the satisfaction.* family).",
+        ),
+    ] = None,
+    criteria: Annotated[
+        bool, typer.Option("--criteria", help="Also list every criterion's figure.")
+    ] = False,
+    bootstrap: Annotated[
+        int, typer.Option(min=0, help="Resamples for the 95% intervals (0: none).")
+    ] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Spearman of the rubric's overall, section and criterion scores with users' satisfaction
+    ratings, beside a length-only and a TF-IDF baseline."""
+    from trainer.evaluation.satisfaction import evaluate_satisfaction, render_satisfaction
+    from trainer.scoring.rubric import find_rubric
+
+    report_ = evaluate_satisfaction(
+        data, find_rubric(rubric), split=split.value, detectors=detector, bootstrap=bootstrap
+    )
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_satisfaction(report_, criteria=criteria), highlight=False)
 
 
 @eval_app.command("asr")

@@ -17,7 +17,6 @@ neither side was fitted to.
 
 from __future__ import annotations
 
-import hashlib
 import textwrap
 import time
 import warnings
@@ -33,6 +32,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from trainer.errors import DatasetError
+from trainer.evaluation.common import split_of as split_by_key
 from trainer.nlp.pipeline import load_nlp, pipeline_name
 from trainer.scoring.detectors.empathy_levels import (
     DIMENSIONS,
@@ -56,8 +56,7 @@ BASELINE_NAME = (
 
 def split_of(sp_id: str, rp_id: str) -> str:
     """`tune` or `holdout`: a fixed half of the rows, by the first byte of sha256("sp_id:rp_id")."""
-    digest = hashlib.sha256(f"{sp_id}:{rp_id}".encode()).digest()
-    return "tune" if digest[0] < 128 else "holdout"
+    return split_by_key(sp_id, rp_id)
 
 
 def read_epitome(path: Path) -> pd.DataFrame:

@@ -1,0 +1,198 @@
+"""What every `trainer eval` command shares: checked input files, the fixed tune/holdout split,
+rank correlation with a bootstrap interval, and binary precision/recall.
+
+The split is by a hash of each item's own key, so it never depends on the order of the file or
+on which other rows it holds: an item stays in its half when the file grows. Detectors and
+patterns are tuned on the `tune` half only; `--split holdout` reports figures on the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from trainer.errors import DatasetError
+
+SPLITS = ("all", "tune", "holdout")
+BOOTSTRAP_SAMPLES = 1000
+BOOTSTRAP_SEED = 0  # a fixed seed: the same file prints the same interval every time
+
+
+def split_of(*key: str) -> str:
+    """`tune` or `holdout`: a fixed half, by the first byte of sha256 of the key parts joined
+    with ':' (EPITOME's rows are keyed by `sp_id:rp_id`)."""
+    digest = hashlib.sha256(":".join(key).encode()).digest()
+    return "tune" if digest[0] < 128 else "holdout"
+
+
+def check_split(split: str) -> str:
+    """The split name, or DatasetError listing the valid ones."""
+    if split not in SPLITS:
+        raise DatasetError(f"unknown split {split!r}", fix="use one of " + ", ".join(SPLITS))
+    return split
+
+
+def in_split(key_split: str, split: str) -> bool:
+    """Whether an item in `key_split` belongs to the evaluated `split` (`all` keeps all)."""
+    return split == "all" or key_split == split
+
+
+def read_text(path: Path, what: str, option: str) -> str:
+    """A dataset file's text (UTF-8, a BOM allowed); DatasetError naming the file otherwise."""
+    path = Path(path)
+    where = str(path)
+    if not path.exists():
+        fix = f"pass the path of {what} with {option}"
+        raise DatasetError("no such file", where=where, fix=fix)
+    if not path.is_file():
+        raise DatasetError("not a file", where=where, fix=f"pass {what}, not a folder")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"cannot read the file: {exc.strerror}", where=where) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DatasetError(
+            "not UTF-8 text", where=f"{where}:{line}", fix="save the file as UTF-8"
+        ) from None
+    if not text.strip():
+        raise DatasetError("the file is empty", where=where)
+    return text
+
+
+def rounded(value: float | None, places: int = 4) -> float | None:
+    """A figure for the report: rounded, or None when it could not be computed."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), places)
+
+
+# --- rank correlation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """Spearman's rho between a measure and the human rating, over the n items it applies to,
+    with a 95% bootstrap interval (percentile method). rho is None when it cannot be computed:
+    fewer than 3 items, or a measure that is the same on every item."""
+
+    n: int
+    rho: float | None
+    low: float | None = None
+    high: float | None = None
+
+    def as_json(self) -> dict:
+        """`{n, spearman, ci95: [low, high]}`."""
+        return {
+            "n": self.n,
+            "spearman": rounded(self.rho),
+            "ci95": [rounded(self.low), rounded(self.high)],
+        }
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks along the last axis (ties share their mean rank), as Spearman needs."""
+    from scipy.stats import rankdata
+
+    return rankdata(values, axis=-1)
+
+
+def _pearson_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    denominator = np.sqrt((a * a).sum(axis=-1) * (b * b).sum(axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, (a * b).sum(axis=-1) / denominator, np.nan)
+
+
+def spearman(
+    measure: Sequence[float | None], truth: Sequence[float], *, bootstrap: int = BOOTSTRAP_SAMPLES
+) -> Correlation:
+    """Spearman's rho of `measure` with `truth` over the items where the measure is not None."""
+    pairs = [(m, t) for m, t in zip(measure, truth, strict=True) if m is not None]
+    n = len(pairs)
+    if n < 3:
+        return Correlation(n, None)
+    x = np.array([p[0] for p in pairs], dtype=float)
+    y = np.array([p[1] for p in pairs], dtype=float)
+    rho = float(_pearson_rows(_ranks(x), _ranks(y)))
+    if math.isnan(rho):
+        return Correlation(n, None)
+    if bootstrap <= 0:
+        return Correlation(n, rho)
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    picks = rng.integers(0, n, size=(bootstrap, n))
+    # resampled items are ranked again within each sample, as a fresh Spearman would
+    samples = _pearson_rows(_ranks(x[picks]), _ranks(y[picks]))
+    samples = samples[~np.isnan(samples)]
+    if samples.size == 0:
+        return Correlation(n, rho)
+    low, high = np.percentile(samples, [2.5, 97.5])
+    return Correlation(n, rho, float(low), float(high))
+
+
+# --- binary detection -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How well a yes/no detector finds a labelled property: counts, precision, recall, F1."""
+
+    true_positive: int
+    false_positive: int
+    false_negative: int
+    true_negative: int
+
+    @property
+    def precision(self) -> float | None:
+        """Of the items the detector flagged, the share the humans labelled (None: none flagged)."""
+        flagged = self.true_positive + self.false_positive
+        return self.true_positive / flagged if flagged else None
+
+    @property
+    def recall(self) -> float | None:
+        """Of the items the humans labelled, the share flagged (None: none labelled)."""
+        labelled = self.true_positive + self.false_negative
+        return self.true_positive / labelled if labelled else None
+
+    @property
+    def f1(self) -> float | None:
+        """The harmonic mean of precision and recall (None when either is undefined)."""
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_json(self) -> dict:
+        """`{precision, recall, f1, tp, fp, fn, tn}`."""
+        return {
+            "precision": rounded(self.precision),
+            "recall": rounded(self.recall),
+            "f1": rounded(self.f1),
+            "tp": self.true_positive,
+            "fp": self.false_positive,
+            "fn": self.false_negative,
+            "tn": self.true_negative,
+        }
+
+
+def detection(flagged: Iterable[bool], labelled: Iterable[bool]) -> Detection:
+    """Count a detector's flags against the human labels, item by item."""
+    tp = fp = fn = tn = 0
+    for f, t in zip(flagged, labelled, strict=True):
+        if f and t:
+            tp += 1
+        elif f:
+            fp += 1
+        elif t:
+            fn += 1
+        else:
+            tn += 1
+    return Detection(tp, fp, fn, tn)
