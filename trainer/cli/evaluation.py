@@ -90,6 +90,33 @@ def eval_satisfaction(
         out.print(render_satisfaction(report_, criteria=criteria), highlight=False)
 
 
+@eval_app.command("reasons")
+@user_errors
+def eval_reasons(
+    data: Annotated[
+        Path, typer.Option(help="Labelled CSV to train on (text and reason/category columns).")
+    ],
+    test: Annotated[
+        Path | None,
+        typer.Option(help="Labelled CSV to test on (default: the holdout half of --data)."),
+    ] = None,
+    c: Annotated[float, typer.Option("--c", help="Regularisation C of the classifier.")] = 10.0,
+    worst: Annotated[
+        int, typer.Option(min=0, help="How many of the hardest reasons to list.")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Accuracy and macro-F1 of the contact-reason classifier on rows it was not trained on
+    (nothing is saved: 'trainer reasons train' saves a model)."""
+    from trainer.evaluation.reasons import evaluate_reason_files, render_reasons
+
+    report_ = evaluate_reason_files(data, test, c=c)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_reasons(report_, worst=worst), highlight=False)
+
+
 @eval_app.command("asr")
 @user_errors
 def eval_asr(
