@@ -90,6 +90,27 @@ def eval_satisfaction(
         out.print(render_satisfaction(report_, criteria=criteria), highlight=False)
 
 
+@eval_app.command("strategies")
+@user_errors
+def eval_strategies(
+    data: Annotated[Path, typer.Option(help="ESConv-format file of labelled supporter replies.")],
+    split: Annotated[
+        EvalSplit,
+        typer.Option(help="Replies of --data: all, or the fixed tune or holdout half."),
+    ] = EvalSplit.all,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Precision and recall of the empathy, checking-understanding and exploration detectors
+    against the support strategies annotators labelled."""
+    from trainer.evaluation.strategies import evaluate_strategies, render_strategies
+
+    report_ = evaluate_strategies(data, split=split.value)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_strategies(report_), highlight=False)
+
+
 @eval_app.command("reasons")
 @user_errors
 def eval_reasons(
