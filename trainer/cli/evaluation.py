@@ -111,6 +111,33 @@ def eval_strategies(
         out.print(render_strategies(report_), highlight=False)
 
 
+@eval_app.command("politeness")
+@user_errors
+def eval_politeness(
+    data: Annotated[Path, typer.Option(help="Politeness CSV (Request, Normalized Score).")],
+    split: Annotated[
+        EvalSplit,
+        typer.Option(help="Requests of --data: all, or the fixed tune or holdout half."),
+    ] = EvalSplit.all,
+    detector: Annotated[str, typer.Option(help="The tone detector to measure.")] = (
+        "tone.politeness.v1"
+    ),
+    bootstrap: Annotated[
+        int, typer.Option(min=0, help="Resamples for the 95% intervals (0: none).")
+    ] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Spearman of a tone detector with people's politeness ratings of requests, beside a
+    length-only and a TF-IDF baseline."""
+    from trainer.evaluation.politeness import evaluate_politeness, render_politeness
+
+    report_ = evaluate_politeness(data, split=split.value, detector=detector, bootstrap=bootstrap)
+    if as_json:
+        print(json.dumps(report_.as_json(), indent=2))
+    else:
+        out.print(render_politeness(report_), highlight=False)
+
+
 @eval_app.command("reasons")
 @user_errors
 def eval_reasons(

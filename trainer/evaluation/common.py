@@ -19,6 +19,8 @@ import numpy as np
 from trainer.errors import DatasetError
 
 SPLITS = ("all", "tune", "holdout")
+CV_FOLDS = 5
+RIDGE_NAME = "TF-IDF (word 1-2-grams) + ridge regression (alpha 1)"
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 0  # a fixed seed: the same file prints the same interval every time
 
@@ -196,3 +198,42 @@ def detection(flagged: Iterable[bool], labelled: Iterable[bool]) -> Detection:
         else:
             tn += 1
     return Detection(tp, fp, fn, tn)
+
+
+# --- the text baseline ----------------------------------------------------------------------------
+
+
+def _ridge():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), Ridge(alpha=1.0))
+
+
+def text_regression_baseline(
+    texts: list[str], values: list[float], train: tuple[list[str], list[float]] | None = None
+) -> tuple[list[float] | None, str]:
+    """A plain TF-IDF ridge regression's predictions for `texts`, and how it was trained.
+
+    Fitted on `train` (texts, values) when given, else out-of-fold by k-fold cross-validation
+    on `texts` itself, so no text is ever predicted by a model that saw it. An ordinary,
+    untuned configuration: the bar a rule has to clear to mean something."""
+    if train is not None:
+        train_texts, train_values = train
+        if len(train_texts) < 2:
+            return None, "not run: fewer than 2 rows in the tune split"
+        model = _ridge().fit(train_texts, train_values)
+        how = f"trained on the tune split ({len(train_texts)})"
+        return [float(p) for p in model.predict(texts)], how
+    folds = min(CV_FOLDS, len(texts))
+    if folds < 2:
+        return None, "not run: too few rows to cross-validate"
+    from sklearn.model_selection import KFold
+
+    predicted = [0.0] * len(texts)
+    for fit, test in KFold(folds, shuffle=True, random_state=0).split(texts):
+        model = _ridge().fit([texts[i] for i in fit], [values[i] for i in fit])
+        for i, value in zip(test, model.predict([texts[i] for i in test]), strict=True):
+            predicted[i] = float(value)
+    return predicted, f"{folds}-fold cross-validation on the evaluated rows"

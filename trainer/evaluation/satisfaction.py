@@ -32,6 +32,7 @@ import numpy as np
 from trainer.conversation import Conversation, Turn
 from trainer.errors import DatasetError
 from trainer.evaluation.common import (
+    RIDGE_NAME,
     Correlation,
     check_split,
     in_split,
@@ -39,6 +40,7 @@ from trainer.evaluation.common import (
     rounded,
     spearman,
     split_of,
+    text_regression_baseline,
 )
 from trainer.scoring.registry import registry
 from trainer.scoring.rubric import Rubric
@@ -46,13 +48,12 @@ from trainer.scoring.rubric import Rubric
 ROLES = {"USER": "customer", "SYSTEM": "agent"}
 OVERALL = "OVERALL"
 RATING_RANGE = (1, 5)
-CV_FOLDS = 5
 EXTRA_FAMILY = "satisfaction"
 FORMAT_FIX = (
     "each line is ROLE<TAB>text<TAB>act<TAB>ratings (ROLE USER or SYSTEM), dialogues are "
     "separated by a blank line and end with USER<TAB>OVERALL<TAB><TAB>ratings"
 )
-BASELINE_NAME = "TF-IDF (word 1-2-grams of the agent's turns) + ridge regression (alpha 1)"
+BASELINE_NAME = f"{RIDGE_NAME} of the agent's turns"
 
 
 @dataclass(frozen=True)
@@ -149,36 +150,15 @@ def _agent_text(dialogue: RatedDialogue) -> str:
     return "\n".join(t.text for t in dialogue.conversation.turns if t.speaker == "agent")
 
 
-def _ridge():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import Ridge
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), Ridge(alpha=1.0))
-
-
 def _text_baseline(
     tested: list[RatedDialogue], train: list[RatedDialogue] | None
 ) -> tuple[list[float] | None, str]:
     """Ridge predictions for the tested dialogues: fitted on `train`, or out-of-fold."""
-    texts = [_agent_text(d) for d in tested]
-    ratings = [d.rating for d in tested]
-    if train is not None:
-        if len(train) < 2:
-            return None, "not run: fewer than 2 dialogues in the tune split"
-        model = _ridge().fit([_agent_text(d) for d in train], [d.rating for d in train])
-        return [float(p) for p in model.predict(texts)], f"trained on the tune split ({len(train)})"
-    folds = min(CV_FOLDS, len(tested))
-    if folds < 2:
-        return None, "not run: too few dialogues to cross-validate"
-    from sklearn.model_selection import KFold
-
-    predicted = [0.0] * len(tested)
-    for fit, test in KFold(folds, shuffle=True, random_state=0).split(texts):
-        model = _ridge().fit([texts[i] for i in fit], [ratings[i] for i in fit])
-        for i, value in zip(test, model.predict([texts[i] for i in test]), strict=True):
-            predicted[i] = float(value)
-    return predicted, f"{folds}-fold cross-validation on the evaluated dialogues"
+    return text_regression_baseline(
+        [_agent_text(d) for d in tested],
+        [d.rating for d in tested],
+        None if train is None else ([_agent_text(d) for d in train], [d.rating for d in train]),
+    )
 
 
 # --- the report -----------------------------------------------------------------------------------
