@@ -188,3 +188,42 @@ def test_evaluation_empathy_cli_prints_json_and_reports_errors(dev_csv, tmp_path
     assert held.exit_code == 0 and "split: holdout" in held.stdout
     bad = runner.invoke(app, ["eval", "empathy", "--data", str(tmp_path / "missing.csv")])
     assert bad.exit_code == 2 and "E500" in bad.output and "Traceback" not in bad.output
+
+
+def test_evaluation_empathy_rationale_overlap_of_evidence_with_the_annotators_spans(tmp_path):
+    rows = [
+        ("My dog died.", "I'm so sorry for your loss. How are you holding up?", 2, 0, 2),
+        ("I lost my job.", "That's awful, I'm really sorry. What happened at work?", 2, 0, 2),
+        ("I can't sleep.", "Call a doctor.", 0, 0, 0),
+    ]
+    rationales = {
+        "emotional_reactions_rationales": ["I'm so sorry for your loss.|", "I'm really sorry|", ""],
+        "explorations_rationales": ["How are you holding up?|", "What happened at work?|", ""],
+    }
+    path = tmp_path / "rationales.csv"
+    header = [*HEADER, *rationales]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for n, row in enumerate(rows):
+            writer.writerow([f"s{n}", f"r{n}", *row, *(r[n] for r in rationales.values())])
+    report = evaluate_empathy(path)
+    exploration = report.dimensions["explorations"].rationale
+    assert exploration.n == 2  # the third row: neither side found a question
+    assert exploration.token_f1 > 0.8 and 0 < exploration.iou <= 1
+    emotional = report.dimensions["emotional_reactions"].rationale
+    assert emotional.n == 2 and emotional.token_f1 > 0
+    assert report.dimensions["interpretations"].rationale is None  # no such column
+    data = report.as_json()
+    assert data["explorations"]["rationale_overlap"]["n"] == 2
+    assert data["interpretations"]["rationale_overlap"] is None
+    assert "evidence vs the annotators' rationales" in render_report(report)
+
+
+def test_evaluation_empathy_rationale_words_are_found_in_the_response():
+    from trainer.evaluation.empathy import _rationale_chars, _words
+
+    response = "Hang in there. How long has this been going on?"
+    chars = _rationale_chars(response, "how long has this been going on?|missing text|")
+    assert _words(response, chars) == {3, 4, 5, 6, 7, 8, 9}
+    assert _rationale_chars(response, "|") == set()

@@ -17,6 +17,7 @@ neither side was fitted to.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import time
 import warnings
@@ -31,6 +32,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from trainer.conversation import Conversation, Turn
 from trainer.errors import DatasetError
 from trainer.evaluation.common import split_of as split_by_key
 from trainer.nlp.pipeline import load_nlp, pipeline_name
@@ -162,6 +164,82 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+# --- evidence against the annotators' rationales --------------------------------------------------
+
+RATIONALE_SUFFIX = "_rationales"  # EPITOME's column of each dimension's rationale spans
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class RationaleOverlap:
+    """How well the detector's evidence covers the words the annotators marked as the reason
+    for their label, on the rows where both the annotators and the detector found the mechanism:
+    mean token-level F1 and intersection-over-union of the two word sets (as EPITOME reports)."""
+
+    n: int
+    token_f1: float | None
+    iou: float | None
+
+    def as_json(self) -> dict:
+        """`{n, token_f1, iou}`."""
+        return {"n": self.n, "token_f1": _round(self.token_f1), "iou": _round(self.iou)}
+
+
+def _rationale_chars(response: str, rationale: str) -> set[int]:
+    """Character positions of the response that the '|'-separated rationale snippets cover."""
+    covered: set[int] = set()
+    for snippet in (part.strip() for part in rationale.split("|")):
+        if not snippet:
+            continue
+        at = response.find(snippet)
+        if at < 0:
+            at = response.lower().find(snippet.lower())
+        if at >= 0:
+            covered.update(range(at, at + len(snippet)))
+    return covered
+
+
+def _words(response: str, chars: set[int]) -> set[int]:
+    """Indices of the response's whitespace-separated words that touch any of `chars`."""
+    return {i for i, m in enumerate(_WORD.finditer(response)) if chars & set(range(*m.span()))}
+
+
+def rationale_overlap(
+    rows: pd.DataFrame, column: str, predicted: list[int], nlp
+) -> RationaleOverlap | None:
+    """Token F1 and IOU between the detector's evidence in the response and the rationales, over
+    rows that both the annotators and the detector put above level 0; None without rationales."""
+    rationale_column = column + RATIONALE_SUFFIX
+    if rationale_column not in rows.columns:
+        return None
+    from trainer.scoring.context import ScoringContext
+    from trainer.scoring.registry import registry
+
+    spec = registry.get(DIMENSIONS[column])
+    f1s, ious = [], []
+    for row, level in zip(rows.itertuples(index=False), predicted, strict=True):
+        human = getattr(row, column)
+        rationale = str(getattr(row, rationale_column) or "")
+        if level == 0 or human == 0 or not rationale.strip(" |"):
+            continue
+        response = row.response_post
+        gold = _words(response, _rationale_chars(response, rationale))
+        if not gold:
+            continue  # the snippets are not in the response as written
+        conversation = Conversation(
+            "rationale", [Turn("customer", row.seeker_post), Turn("agent", response)]
+        )
+        score = spec(ScoringContext(conversation, nlp))
+        chars = {c for e in score.evidence if e.turn == 1 for c in range(e.start, e.end)}
+        found = _words(response, chars)
+        both = len(gold & found)
+        f1s.append(2 * both / (len(gold) + len(found)) if gold or found else 0.0)
+        ious.append(both / len(gold | found))
+    if not f1s:
+        return RationaleOverlap(0, None, None)
+    return RationaleOverlap(len(f1s), sum(f1s) / len(f1s), sum(ious) / len(ious))
+
+
 # --- the report -----------------------------------------------------------------------------------
 
 
@@ -178,6 +256,7 @@ class DimensionReport:
     baseline_macro_f1: float | None
     confusion: list[list[int]]  # rows: human level 0-2, columns: detector level 0-2
     level_f1: list[float]  # the detector's F1 on each level 0-2
+    rationale: RationaleOverlap | None = None  # None: the file has no rationale column
 
     def as_json(self) -> dict:
         """The JSON shape: the required three keys first, then the extras."""
@@ -190,6 +269,7 @@ class DimensionReport:
             "detector": self.detector,
             "level_f1": self.level_f1,
             "confusion": self.confusion,
+            "rationale_overlap": None if self.rationale is None else self.rationale.as_json(),
         }
 
 
@@ -305,6 +385,8 @@ def evaluate_empathy(
         name: _dimension(name, rows[name].tolist(), [p[name] for p in predicted], baseline[name])
         for name in DIMENSIONS
     }
+    for name, dimension in dimensions.items():
+        dimension.rationale = rationale_overlap(rows, name, [p[name] for p in predicted], nlp)
     return EmpathyReport(
         data=str(data),
         split=split,
@@ -369,6 +451,14 @@ def render_report(report: EmpathyReport) -> str:
             f"in {report.seconds:.2f} s; pipeline {report.pipeline}, loaded once and not timed)"
         ),
     ]
+    overlaps = [(n, d.rationale) for n, d in report.dimensions.items() if d.rationale]
+    if overlaps:
+        lines += ["", "evidence vs the annotators' rationales (rows both put above level 0)"]
+        lines.append(f"  {'dimension':<22}{'rows':>6}{'token F1':>10}{'IOU':>8}")
+        for name, overlap in overlaps:
+            lines.append(
+                f"  {name:<22}{overlap.n:>6}{_fmt(overlap.token_f1):>10}{_fmt(overlap.iou):>8}"
+            )
     if report.split != "holdout":
         lines += _wrap(
             "note: the detectors' patterns were tuned on the tune split of the EPITOME dev file; "
