@@ -1,5 +1,7 @@
 """Satisfaction detectors: refusals with or without an alternative, requests asked again."""
 
+import pytest
+
 from trainer.conversation import Conversation, Turn
 from trainer.scoring.context import ScoringContext
 from trainer.scoring.registry import registry
@@ -110,3 +112,53 @@ def test_an_answer_opens_with_a_whole_answer_word():
         ("Noted, one moment.", False),
     ]:
         assert run(QUESTIONS, talk(asked, ("agent", reply))).value == float(answered), reply
+
+
+SENTIMENT = "satisfaction.sentiment_shift.v1"
+
+
+def test_sentiment_shift_a_customer_who_leaves_happy_scores_high():
+    conversation = talk(
+        ("customer", "This is terrible, my order is lost and I'm furious."),
+        ("agent", "I'm sorry. I've found it: it arrives tomorrow."),
+        ("customer", "Oh wonderful, thank you so much, that's great!"),
+    )
+    score = run(SENTIMENT, conversation)
+    assert score.value > 0.75
+    assert score.metadata["start"] < -0.5 and score.metadata["end"] > 0.5
+    assert score.metadata["shift"] == pytest.approx(score.metadata["end"] - score.metadata["start"])
+    assert "rose" in score.explanation and "turn 1" in score.explanation
+    assert {e.turn for e in score.evidence} == {0, 2}
+
+
+def test_sentiment_shift_a_customer_who_leaves_angry_scores_low():
+    conversation = talk(
+        ("customer", "Hi, thanks, I'd love some help with my order please."),
+        ("agent", "Policy says no."),
+        ("customer", "This is awful. Useless, terrible service, I hate this."),
+    )
+    score = run(SENTIMENT, conversation)
+    assert score.value < 0.3 and "fell" in score.explanation
+
+
+def test_sentiment_shift_weights_and_window_are_params():
+    conversation = talk(
+        ("customer", "This is terrible."),
+        ("agent", "Let me fix it."),
+        ("customer", "Okay."),
+        ("agent", "Done."),
+        ("customer", "Great, thanks!"),
+    )
+    only_shift = run(SENTIMENT, conversation, {"shift_weight": 0.5, "end_weight": 0,
+                                                "mean_weight": 0, "window": 1})  # fmt: skip
+    meta = only_shift.metadata
+    assert only_shift.value == pytest.approx(min(1.0, 0.5 + 0.5 * (meta["end"] - meta["start"])))
+    # a window of 2 over 3 customer turns is clamped to 1 turn each side
+    assert run(SENTIMENT, conversation, {"window": 2}).metadata["start"] == meta["start"]
+    with pytest.raises(ValueError):
+        run(SENTIMENT, conversation, {"end_weight": float("nan")})
+
+
+def test_sentiment_shift_needs_two_customer_turns():
+    score = run(SENTIMENT, talk(("customer", "Hello?"), ("agent", "Hi!"), ("customer", " ")))
+    assert score.na and "fewer than twice" in score.explanation

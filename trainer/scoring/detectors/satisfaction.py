@@ -1,12 +1,13 @@
 """Satisfaction detectors: what customers call bad service that the QA rubric's rules miss. The
-agent refusing without offering another way, the customer having to ask again, and questions
-left unanswered. Each gives its evidence; none is in the default rubric yet (a rubric names them
-to use them)."""
+agent refusing without offering another way, the customer having to ask again, questions left
+unanswered, and the customer leaving in a worse mood than they came. Each gives its evidence;
+none is in the default rubric yet (a rubric names them to use them)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from trainer.nlp.sentiment import compound
 from trainer.scoring.context import ScoringContext
 from trainer.scoring.helpers import plural, quote, spans_evidence
 from trainer.scoring.registry import detector
@@ -144,4 +145,55 @@ def unanswered_questions(ctx: ScoringContext, params: QuestionParams) -> Score:
         spans_evidence(ctx, missed),
         asked=asked,
         unanswered=len(missed),
+    )
+
+
+class SentimentShiftParams(BaseModel):
+    """How the customer's mood makes the score: 0.5 + shift_weight * (end - start) +
+    end_weight * end + mean_weight * mean, clipped to 0-1, where sentiment runs -1 to +1, start
+    and end are the means over the first and last `window` customer turns, and mean is over all
+    of them. Defaults chosen on the tune half of USS-SGD: the customer's mood throughout and at
+    the end tracks their satisfaction better than the change alone."""
+
+    model_config = ConfigDict(extra="forbid")
+    window: int = Field(default=2, ge=1)
+    shift_weight: float = Field(default=0.1, ge=0, le=1, allow_inf_nan=False)
+    end_weight: float = Field(default=0.2, ge=0, le=1, allow_inf_nan=False)
+    mean_weight: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False)
+
+
+@detector("satisfaction.sentiment_shift.v1", params=SentimentShiftParams)
+def sentiment_shift(ctx: ScoringContext, params: SentimentShiftParams) -> Score:
+    """The customer ends in a good mood, better than they started (VADER sentiment of their
+    first and last turns, and of all of them)."""
+    customer = [i for i in ctx.indices("customer") if ctx.turns[i].text.strip()]
+    if len(customer) < 2:
+        return not_applicable("the customer spoke fewer than twice: no start and end to compare")
+    window = min(params.window, len(customer) // 2)
+    first, last = customer[:window], customer[-window:]
+    mood = {i: compound(ctx.turns[i].text) for i in customer}
+    start = sum(mood[i] for i in first) / window
+    end = sum(mood[i] for i in last) / window
+    mean = sum(mood.values()) / len(mood)
+    value = (
+        0.5
+        + params.shift_weight * (end - start)
+        + params.end_weight * end
+        + params.mean_weight * mean
+    )
+    direction = "rose" if end > start + 0.05 else "fell" if end < start - 0.05 else "stayed"
+    text = (
+        f"the customer's sentiment {direction}: {start:+.2f} at the start "
+        f"(turn {first[0] + 1}: {quote(ctx.turns[first[0]].text)}), {end:+.2f} at the end "
+        f"(turn {last[-1] + 1}: {quote(ctx.turns[last[-1]].text)}); {mean:+.2f} on average"
+    )
+    evidence = [ctx.evidence(i) for i in (*first, *last)]
+    return scored(
+        min(1.0, max(0.0, value)),
+        text,
+        evidence,
+        start=round(start, 4),
+        end=round(end, 4),
+        shift=round(end - start, 4),
+        mean=round(mean, 4),
     )
