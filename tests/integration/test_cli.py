@@ -46,7 +46,7 @@ def test_cli_show_json_has_the_documented_shape(sqlite_url):
         view
     )
     assert view["conversation"] == "c-001" and view["channel"] == "chat"
-    assert view["rubric"] == "customer_service@3"
+    assert view["rubric"] == "customer_service@4"
     assert 0 <= view["score"] <= 100
     assert set(view["sections"]) == {
         "empathy",
@@ -55,6 +55,7 @@ def test_cli_show_json_has_the_documented_shape(sqlite_url):
         "follow_up",
         "call_handling",
         "responsiveness",
+        "customer_outcome",
     }
     assert view["sections"]["responsiveness"] is None  # no message times: nothing to measure
     for criterion in view["criteria"]:

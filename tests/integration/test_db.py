@@ -79,7 +79,7 @@ def test_db_scoring_twice_keeps_one_automatic_evaluation(db_url):
         assert count(session, Evaluation) == 2
         assert count(session, CriterionScore) == 2 * len(find_rubric("customer_service").criteria())
         view = conversation_view(session, ADMIN, "g")
-        assert view["score"] == 100.0 and view["rubric"] == "customer_service@3"
+        assert view["score"] == 100.0 and view["rubric"] == "customer_service@4"
         assert view["status"] == "scored"
         criterion = next(c for c in view["criteria"] if c["id"] == "acknowledges-feelings")
         evidence = criterion["evidence"][0]

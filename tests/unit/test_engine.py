@@ -20,7 +20,7 @@ def test_engine_good_chat_outscores_poor_chat_in_every_section():
 def test_engine_every_scored_result_explains_itself():
     rubric = find_rubric("customer_service")
     result = score_conversation(make_conversation(POOR_CHAT), rubric)
-    assert result.rubric == "customer_service@3"
+    assert result.rubric == "customer_service@4"
     for criterion in result.criteria:
         assert criterion.score.explanation
         assert criterion.detector and criterion.detector.endswith(".v1")

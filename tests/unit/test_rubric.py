@@ -23,7 +23,7 @@ def shipped_data() -> dict:
     return yaml.safe_load(SHIPPED.read_text())
 
 
-def test_rubric_shipped_has_the_six_sections_with_guidance_and_detectors():
+def test_rubric_shipped_has_the_seven_sections_with_guidance_and_detectors():
     rubric = load_rubric(SHIPPED)
     assert [s.id for s in rubric.sections] == [
         "empathy",
@@ -32,11 +32,12 @@ def test_rubric_shipped_has_the_six_sections_with_guidance_and_detectors():
         "follow_up",
         "call_handling",
         "responsiveness",
+        "customer_outcome",
     ]
     for _, criterion in rubric.criteria():
         assert criterion.guidance.strip()
         assert criterion.detector is not None
-    assert rubric.ref == "customer_service@3"
+    assert rubric.ref == "customer_service@4"
 
 
 def test_rubric_find_by_id():

@@ -79,6 +79,7 @@ def _print(report: dict, by: str) -> None:
         *[c["title"] for c in extra],
     )
     table.title = f"{report['since']} – {report['until']}"
+    table.columns[0].no_wrap = True  # a name broken over two lines reads as two agents
     for row in rows:
         table.add_row(
             row[by],

@@ -61,6 +61,22 @@ _DATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _YEAR_GROUPS = ("year1", "year2", "year3", "numyear", "isoyear")
+# Every branch of _DATE holds one of these: a month name or "of (the) <ordinal up to twelfth>"
+# after a non-word character, or a digit, a separator and a digit. A cheap scan for them skips
+# _DATE's slow walk (its many alternatives are tried at every position) over text that cannot
+# hold a date.
+_ORDINAL_MONTHS = alternation(w for w, n in ORDINAL_WORDS.items() if n <= 12)
+DATE_ANCHOR = re.compile(
+    rf"(?<!\w)(?:{alternation(MONTHS)}|of\s+(?:the\s+)?(?:{_ORDINAL_MONTHS}))|\d[/.-]\d",
+    re.IGNORECASE,
+)
+
+
+def date_matches(text: str):
+    """_DATE's matches in `text`, exactly, found faster where `DATE_ANCHOR` rules them out."""
+    if DATE_ANCHOR.search(text) is None:
+        return iter(())
+    return _DATE.finditer(text)
 
 
 @register("date_of_birth")
@@ -69,7 +85,7 @@ class DateOfBirthRecognizer(TrainerRecognizer):
     NAME = "date_of_birth"
 
     def find(self, text: str):
-        for m in _DATE.finditer(text):
+        for m in date_matches(text):
             if context_before(text, m.start(), "dob"):
                 yield Hit(m.start(), m.end(), 0.85, "date after a birth word")
                 continue

@@ -149,7 +149,7 @@ def unanswered_questions(ctx: ScoringContext, params: QuestionParams) -> Score:
 
 
 class SentimentShiftParams(BaseModel):
-    """How the customer's mood makes the score: 0.5 + shift_weight * (end - start) +
+    """How the customer's mood makes the score: neutral + shift_weight * (end - start) +
     end_weight * end + mean_weight * mean, clipped to 0-1, where sentiment runs -1 to +1, start
     and end are the means over the first and last `window` customer turns, and mean is over all
     of them. Defaults chosen on the tune half of USS-SGD: the customer's mood throughout and at
@@ -157,6 +157,7 @@ class SentimentShiftParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     window: int = Field(default=2, ge=1)
+    neutral: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False)  # a neutral customer
     shift_weight: float = Field(default=0.1, ge=0, le=1, allow_inf_nan=False)
     end_weight: float = Field(default=0.2, ge=0, le=1, allow_inf_nan=False)
     mean_weight: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False)
@@ -176,7 +177,7 @@ def sentiment_shift(ctx: ScoringContext, params: SentimentShiftParams) -> Score:
     end = sum(mood[i] for i in last) / window
     mean = sum(mood.values()) / len(mood)
     value = (
-        0.5
+        params.neutral
         + params.shift_weight * (end - start)
         + params.end_weight * end
         + params.mean_weight * mean
