@@ -14,7 +14,7 @@ the detector applies, scores above 0 and quotes the reply as evidence.
 Pairings (the strategies a detector should find, per the issue that asked for them):
 
 - reflection of feelings and affirmation ← the empathy detectors;
-- restatement or paraphrasing ← checking understanding (and interpretation);
+- restatement or paraphrasing ← checking understanding, restating (and interpretation);
 - questions ← exploration.
 
 Precision and recall per pairing, and how often each detector flags each strategy, so a detector
@@ -72,6 +72,7 @@ PAIRINGS = (
         RESTATEMENT,
         {"min_agent_turns": 1},
     ),  # fmt: skip
+    Pairing("restates", "clarity.restates.v1", RESTATEMENT, {"min_agent_turns": 1}),
     Pairing("exploration", "empathy.exploration.v1", QUESTIONS),
 )
 # Any of the three empathy detectors, against the two empathy strategies.
@@ -251,6 +252,7 @@ COLUMN = {  # the flag-rate table's column headings
     "emotional reaction": "emo",
     "interpretation": "interp",
     "checks understanding": "checks",
+    "restates": "restate",
     "exploration": "explor",
     "any empathy detector": "anyemp",
 }
@@ -277,10 +279,10 @@ def render_strategies(report: StrategiesReport) -> str:
         )
     names = list(report.pairings)
     lines += ["", "share of each strategy's replies that each detector flagged"]
-    lines.append(f"{'strategy':<28}{'n':>5}" + "".join(f"{COLUMN.get(n, n)[:6]:>7}" for n in names))
+    lines.append(f"{'strategy':<25}{'n':>5}" + "".join(f"{COLUMN.get(n, n)[:6]:>7}" for n in names))
     for strategy, count in report.strategies.items():
         rates = "".join(f"{report.pairings[n].flag_rate[strategy]:>7.2f}" for n in names)
-        lines.append(f"{strategy[:27]:<28}{count:>5}{rates}")
+        lines.append(f"{strategy[:24]:<25}{count:>5}{rates}")
     lines += [
         "",
         *textwrap.wrap(

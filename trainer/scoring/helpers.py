@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from trainer.conversation import Evidence
 from trainer.scoring.context import ScoringContext
@@ -48,3 +48,28 @@ def presence_score(
         i, span = hits[0]
         return scored(1.0, f"turn {i + 1}: {found} ({quote(span.text)})", spans_evidence(ctx, hits))
     return scored(0.0, missing)
+
+
+SENTENCE_END = frozenset(".?!")
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(first token, end) of each sentence of a doc, split after . ? ! (a fast rule, no parser)."""
+    spans, start = [], 0
+    for token in doc:
+        if token.is_punct and token.text[-1] in SENTENCE_END and token.i + 1 > start:
+            spans.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        spans.append((start, len(doc)))
+    return spans
+
+
+def sentence_openers(doc: Doc) -> list[tuple[int, int]]:
+    """(index of the first word token, sentence end) of each sentence with a word in it."""
+    openers = []
+    for start, end in sentence_spans(doc):
+        first = next((t.i for t in doc[start:end] if not (t.is_punct or t.is_space)), None)
+        if first is not None:
+            openers.append((first, end))
+    return openers

@@ -1,4 +1,5 @@
-"""Clarity detectors: readable sentences, explained jargon, few fillers, checking, next steps."""
+"""Clarity detectors: readable sentences, explained jargon, few fillers, checking understanding,
+restating the problem, next steps."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from trainer.nlp.readability import flesch_reading_ease
 from trainer.scoring.context import ScoringContext
-from trainer.scoring.helpers import plural, presence_score, quote, spans_evidence
+from trainer.scoring.helpers import (
+    plural,
+    presence_score,
+    quote,
+    sentence_openers,
+    spans_evidence,
+)
 from trainer.scoring.registry import detector
-from trainer.scoring.result import Score, scored, unscored
+from trainer.scoring.result import Score, not_applicable, scored, unscored
 
 
 class ReadabilityParams(BaseModel):
@@ -218,4 +225,40 @@ def next_steps(ctx: ScoringContext, params: MinTurnsParams) -> Score:
         "the agent stated the next steps",
         "the agent never said what happens next",
         params.min_agent_turns,
+    )
+
+
+# "So you were charged twice?": a sentence that opens with "so" and goes on about the customer.
+_SO_RESTATING = frozenset({"you", "your", "you're", "it's", "basically", "the", "that"})
+
+
+def restatements(ctx: ScoringContext, index: int) -> list:
+    """Spans in turn `index` where the agent restates what the customer said."""
+    doc = ctx.docs[index]
+    found = list(ctx.find(index, "restatement"))
+    for first, end in sentence_openers(doc):
+        nxt = first + 1
+        while nxt < end and (doc[nxt].is_punct or doc[nxt].is_space):
+            nxt += 1
+        if doc[first].lower_ == "so" and nxt < end and doc[nxt].lower_ in _SO_RESTATING:
+            found.append(doc[first : nxt + 1])
+    return sorted(found, key=lambda span: span.start)
+
+
+@detector("clarity.restates.v1", params=MinTurnsParams)
+def restates(ctx: ScoringContext, params: MinTurnsParams) -> Score:
+    """The agent restates the customer's problem in their own words to check it ("So you were
+    charged twice, is that right?", "It sounds like ...")."""
+    agent = ctx.indices("agent")
+    if len(agent) < params.min_agent_turns:
+        return not_applicable(f"fewer than {params.min_agent_turns} agent turns")
+    hits = [(i, span) for i in agent for span in restatements(ctx, i)]
+    if not hits:
+        return scored(0.0, "the agent never restated the customer's problem")
+    i, span = hits[0]
+    return scored(
+        1.0,
+        f"turn {i + 1}: restated the customer's problem ({quote(span.text)})",
+        spans_evidence(ctx, hits),
+        restatements=len(hits),
     )

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spacy.tokens import Doc
 
 from trainer.scoring.context import ScoringContext
-from trainer.scoring.helpers import plural, quote, spans_evidence
+from trainer.scoring.helpers import plural, quote, sentence_spans, spans_evidence
 from trainer.scoring.registry import detector
 from trainer.scoring.result import Score, not_applicable, scored
 
@@ -61,7 +61,6 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "factuality": -0.6,
     "negative": -1.5,
 }
-SENTENCE_END = frozenset(".?!")
 
 
 class PolitenessParams(BaseModel):
@@ -84,22 +83,10 @@ class PolitenessParams(BaseModel):
         return weights
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
-    """(first token, end) of each sentence: split after . ? ! (a fast rule, no parser)."""
-    spans, start = [], 0
-    for token in doc:
-        if token.is_punct and token.text[-1] in SENTENCE_END and token.i + 1 > start:
-            spans.append((start, token.i + 1))
-            start = token.i + 1
-    if start < len(doc):
-        spans.append((start, len(doc)))
-    return spans
-
-
 def _position_markers(doc: Doc) -> list[tuple[str, int, int]]:
     """(marker, first token, end) of the markers that depend on where words sit in a sentence."""
     found = []
-    for start, end in _sentences(doc):
+    for start, end in sentence_spans(doc):
         words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
         if not words:
             continue
