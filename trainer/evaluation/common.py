@@ -140,6 +140,33 @@ def spearman(
     return Correlation(n, rho, float(low), float(high))
 
 
+CORRELATION_HEADER = f"{'measure':<40}{'n':>6}{'Spearman':>10}{'95% interval':>20}"
+
+
+def _signed(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.3f}"
+
+
+def correlation_row(label: str, c: Correlation) -> str:
+    """One line of a correlation table under CORRELATION_HEADER: label, n, rho, interval."""
+    interval = f"[{_signed(c.low)}, {_signed(c.high)}]" if c.low is not None else ""
+    return f"{label[:39]:<40}{c.n:>6}{_signed(c.rho):>10}{interval:>20}"
+
+
+def require_detector(name: str, option: str = "--detector") -> str:
+    """The name of a registered detector, or DatasetError suggesting the closest one."""
+    from trainer.scoring.registry import registry
+
+    if name not in registry:
+        close = registry.suggest(name)
+        raise DatasetError(
+            f"no detector named {name!r}",
+            where=option,
+            fix=f"did you mean {close}?" if close else "see 'trainer detectors'",
+        )
+    return name
+
+
 # --- binary detection -----------------------------------------------------------------------------
 
 

@@ -25,11 +25,14 @@ from pathlib import Path
 from trainer.conversation import Conversation, Turn
 from trainer.errors import DatasetError
 from trainer.evaluation.common import (
+    CORRELATION_HEADER,
     RIDGE_NAME,
     Correlation,
     check_split,
+    correlation_row,
     in_split,
     read_text,
+    require_detector,
     spearman,
     split_of,
     text_regression_baseline,
@@ -145,13 +148,7 @@ def evaluate_politeness(
     from trainer.scoring.registry import registry
 
     check_split(split)
-    if detector not in registry:
-        close = registry.suggest(detector)
-        raise DatasetError(
-            f"no detector named {detector!r}",
-            where="--detector",
-            fix=f"did you mean {close}?" if close else "see 'trainer detectors'",
-        )
+    require_detector(detector)
     every = read_politeness(Path(data))
     tested = [r for r in every if in_split(r.split, split)]
     if len(tested) < 3:
@@ -191,25 +188,19 @@ def evaluate_politeness(
     )  # fmt: skip
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.3f}"
-
-
 def render_politeness(report: PolitenessReport) -> str:
     """The readable report: the detector's rho beside the two baselines."""
     lines = [
         *textwrap.wrap(f"politeness (Stanford politeness format): {report.data}", WIDTH),
         f"split: {report.split}, {report.requests} rated requests",
         "",
-        f"{'measure':<40}{'n':>6}{'Spearman':>10}{'95% interval':>20}",
+        CORRELATION_HEADER,
     ]
     rows = [(report.detector, report.detector_correlation),
             ("words (length baseline)", report.length_correlation)]  # fmt: skip
     if report.text_correlation is not None:
         rows.append(("TF-IDF ridge (text baseline)", report.text_correlation))
-    for name, c in rows:
-        interval = f"[{_fmt(c.low)}, {_fmt(c.high)}]" if c.low is not None else ""
-        lines.append(f"{name[:39]:<40}{c.n:>6}{_fmt(c.rho):>10}{interval:>20}")
+    lines += [correlation_row(name, c) for name, c in rows]
     lines += [
         "",
         *textwrap.wrap(f"text baseline: {report.baseline}", WIDTH, subsequent_indent="    "),

@@ -32,11 +32,14 @@ import numpy as np
 from trainer.conversation import Conversation, Turn
 from trainer.errors import DatasetError
 from trainer.evaluation.common import (
+    CORRELATION_HEADER,
     RIDGE_NAME,
     Correlation,
     check_split,
+    correlation_row,
     in_split,
     read_text,
+    require_detector,
     rounded,
     spearman,
     split_of,
@@ -225,13 +228,7 @@ def _extra_detectors(rubric: Rubric, names: list[str] | None) -> list[str]:
     if names is None:
         names = [spec.name for spec in registry if spec.family == EXTRA_FAMILY]
     for name in names:
-        if name not in registry:
-            close = registry.suggest(name)
-            raise DatasetError(
-                f"no detector named {name!r}",
-                where="--detector",
-                fix=f"did you mean {close}?" if close else "see 'trainer rubrics detectors'",
-            )
+        require_detector(name)
     return [n for n in names if n not in in_rubric]
 
 
@@ -275,14 +272,12 @@ def evaluate_satisfaction(
     def row(name: str, kind: str, values: list, detector: str | None = None) -> Measure:
         return Measure(name, kind, spearman(values, truth, bootstrap=bootstrap), detector)
 
+    values_by_criterion = [{c.criterion_id: c.score.value for c in r.criteria} for r in results]
     measures = [row("overall score", "overall", [r.score for r in results])]
     for section in rubric.sections:
         measures.append(row(section.id, "section", [r.sections.get(section.id) for r in results]))
         for criterion in section.criteria:
-            values = [
-                next(c.score.value for c in r.criteria if c.criterion_id == criterion.id)
-                for r in results
-            ]
+            values = [values_by_criterion[i][criterion.id] for i in range(len(results))]
             ref = criterion.detector.name if criterion.detector else None
             measures.append(row(f"{section.id}/{criterion.id}", "criterion", values, ref))
     for name in extras:
@@ -318,10 +313,6 @@ def evaluate_satisfaction(
 WIDTH = 78
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.3f}"
-
-
 def render_satisfaction(report: SatisfactionReport, criteria: bool = False) -> str:
     """The readable report: one row per measure (criteria only with `criteria`), then notes."""
     lines = [
@@ -332,15 +323,13 @@ def render_satisfaction(report: SatisfactionReport, criteria: bool = False) -> s
             WIDTH,
         ),
         "",
-        f"{'measure':<40}{'n':>6}{'Spearman':>10}{'95% interval':>20}",
+        CORRELATION_HEADER,
     ]
     for m in report.measures:
         if m.kind == "criterion" and not criteria:
             continue
-        c = m.correlation
         label = ("  " if m.kind in ("section", "criterion") else "") + m.name
-        interval = f"[{_fmt(c.low)}, {_fmt(c.high)}]" if c.low is not None else ""
-        lines.append(f"{label[:39]:<40}{c.n:>6}{_fmt(c.rho):>10}{interval:>20}")
+        lines.append(correlation_row(label, m.correlation))
     lines.append("")
     lines += textwrap.wrap(f"text baseline: {report.baseline}", WIDTH, subsequent_indent="    ")
     lines += textwrap.wrap(
