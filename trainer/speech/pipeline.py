@@ -22,6 +22,7 @@ from trainer.speech.engines.base import (
     Word,
     load_engine,
 )
+from trainer.speech.loops import LoopRepair, recover_loops
 from trainer.speech.metrics import measure
 from trainer.speech.speakers import (
     SpeakerTurn,
@@ -81,16 +82,6 @@ def _cut_points(samples: np.ndarray, chunk: float = CHUNK_SECONDS) -> list[int]:
     return cuts
 
 
-def _shifted(segment: Segment, offset: float) -> Segment:
-    """A segment of a clip, with its times (and its words') moved to the whole call's."""
-    return Segment(
-        segment.text,
-        segment.start + offset,
-        segment.end + offset,
-        tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words),
-    )
-
-
 def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Transcript:
     """Transcribe any length of audio (int16 or float32) in windows, shifting each window's
     timestamps; only the window being transcribed is ever converted to float."""
@@ -108,7 +99,7 @@ def transcribe_long(engine: Engine, samples: np.ndarray, progress=None) -> Trans
                 progress((i + fraction) / (len(bounds) - 1))
 
         part = engine.transcribe(as_float(samples[a:b]), sub)
-        segments += [_shifted(s, offset) for s in part.segments]
+        segments += [s.shifted(offset) for s in part.segments]
         model = part.model
     return Transcript(tuple(segments), len(samples) / SAMPLE_RATE, engine.name, model)
 
@@ -139,7 +130,7 @@ def recover_opening(engine: Engine, samples: np.ndarray, transcript: Transcript)
     offset = start / SAMPLE_RATE
     recovered = [
         replace(shifted, end=min(first, shifted.end))
-        for shifted in (_shifted(s, offset) for s in clip.segments if s.words)
+        for shifted in (s.shifted(offset) for s in clip.segments if s.words)
         if shifted.start < first
     ]
     words = [w for s in recovered for w in s.words]
@@ -197,32 +188,53 @@ def fit_words_to_voice(
     return replace(transcript, segments=tuple(segments))
 
 
+def read_channel(
+    engine: Engine,
+    samples: np.ndarray,
+    progress=None,
+    repairs: list[LoopRepair] | None = None,
+    voiced: np.ndarray | None = None,
+) -> Transcript:
+    """One channel (or a mono call) transcribed as ingestion stores it: in windows, its skipped
+    opening recovered, its repetition loops read again (what was mended is added to `repairs`),
+    and its words held to where the channel has voice (`voiced`: its speech frames, if known)."""
+    transcript = transcribe_long(engine, samples, progress)
+    transcript = recover_opening(engine, samples, transcript)
+    transcript, found = recover_loops(engine, samples, transcript)
+    if repairs is not None:
+        repairs += found
+    return fit_words_to_voice(samples, transcript, voiced=voiced)
+
+
 def attribute_speakers(
     audio: DecodedAudio,
     engine: Engine,
     agent_side: str,
     progress: Progress | None = None,
+    repairs: list[LoopRepair] | None = None,
 ) -> tuple[list[SpeakerTurn], str]:
-    """Transcribe and attribute turns: by channel on true stereo, by voice on mono."""
+    """Transcribe and attribute turns: by channel on true stereo, by voice on mono. Stretches
+    whose repetition loops were read again are added to `repairs` (with the channel's side)."""
     if _is_true_stereo(audio):
-        left = transcribe_long(
-            engine, audio.samples[0], _scaled(progress, 0.0, 0.45, "left channel")
-        )
-        right = transcribe_long(
-            engine, audio.samples[1], _scaled(progress, 0.45, 0.9, "right channel")
-        )
-        left = fit_words_to_voice(audio.samples[0], recover_opening(engine, audio.samples[0], left))
-        right = fit_words_to_voice(
-            audio.samples[1], recover_opening(engine, audio.samples[1], right)
-        )
-        return assign_roles(stereo_turns(left, right), stereo_agent=agent_side), "stereo"
+        sides = []
+        for index, (side, low, high) in enumerate((("left", 0.0, 0.45), ("right", 0.45, 0.9))):
+            found: list[LoopRepair] = []
+            channel = audio.samples[index]
+            sides.append(
+                read_channel(
+                    engine, channel, _scaled(progress, low, high, f"{side} channel"), found
+                )
+            )
+            if repairs is not None:
+                repairs += [replace(r, side=side) for r in found]
+        return assign_roles(stereo_turns(*sides), stereo_agent=agent_side), "stereo"
     from trainer.speech.diarization import speech_frames
 
     samples = audio.mono_pcm()
-    transcript = transcribe_long(engine, samples, _scaled(progress, 0.0, 0.8, "transcribing"))
     voiced = speech_frames(samples)  # once: fitting the words and telling voices apart share it
-    transcript = recover_opening(engine, samples, transcript)
-    transcript = fit_words_to_voice(samples, transcript, voiced=voiced)
+    transcript = read_channel(
+        engine, samples, _scaled(progress, 0.0, 0.8, "transcribing"), repairs, voiced
+    )
     if progress:
         progress(0.85, "telling voices apart")
     return assign_roles(mono_turns(samples, transcript, voiced)), "mono"
@@ -317,7 +329,10 @@ def process_call(
         progress(0.0, "decoding")
     audio = decode(path, info)
     engine = load_engine(engine_name or DEFAULT_ENGINE, model)
-    speaker_turns, mode = attribute_speakers(audio, engine, agent_side or agent_channel(), progress)
+    repairs: list[LoopRepair] = []
+    speaker_turns, mode = attribute_speakers(
+        audio, engine, agent_side or agent_channel(), progress, repairs
+    )
     if progress:
         progress(0.92, "redacting personal data")
     known = (metadata or {}).get("agent"), (metadata or {}).get("customer")
@@ -336,7 +351,11 @@ def process_call(
                 "sample_rate": info.sample_rate,
             },
             "speaker_mode": mode,
-            "asr": {"engine": engine.name, "model": engine.model_name},
+            "asr": {
+                "engine": engine.name,
+                "model": engine.model_name,
+                "loops_mended": [r.as_dict() for r in repairs],
+            },
             "speech": metrics.as_dict(),
             "redactions": redactions,
             "speaker_checks": speaker_checks(speaker_turns),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -36,6 +36,15 @@ class Segment:
     end: float
     words: tuple[Word, ...] = field(default_factory=tuple)
 
+    def shifted(self, offset: float) -> Segment:
+        """This segment of a clip with its times (and its words') moved by `offset` seconds."""
+        return Segment(
+            self.text,
+            self.start + offset,
+            self.end + offset,
+            tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in self.words),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Transcript:
@@ -51,13 +60,41 @@ class Transcript:
 ProgressFn = Callable[[float], None]  # fraction of the audio done, 0..1
 
 
+@dataclass(frozen=True, slots=True)
+class Decoding:
+    """How an engine decodes, where a caller needs other than its defaults.
+
+    `spell_numbers` keeps numerals and currency signs out of the output, so numbers come out as
+    words ("four one one one"): Whisper's digit tokens are where it loops ("4-1-1-1-..." dozens
+    of times over a read-out card number), and words cost one token per digit said.
+    `condition_on_previous_text` False stops one bad passage from steering the next.
+    """
+
+    spell_numbers: bool = False
+    condition_on_previous_text: bool = True
+
+
+DEFAULT_DECODING = Decoding()
+NUMERAL_CHARACTERS = frozenset("0123456789%$£€")
+
+
+def numeral_tokens(decode: Callable[[list[int]], str], count: int) -> list[int]:
+    """Ids below `count` whose text holds a numeral or currency sign (`decode` maps ids to text)."""
+    return [i for i in range(count) if NUMERAL_CHARACTERS.intersection(decode([i]))]
+
+
 class Engine(Protocol):
     """What every ASR engine provides."""
 
     name: str
     model_name: str
 
-    def transcribe(self, samples: np.ndarray, progress: ProgressFn | None = None) -> Transcript:
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        progress: ProgressFn | None = None,
+        decoding: Decoding = DEFAULT_DECODING,
+    ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples (values in [-1, 1]) with word timestamps."""
         ...
 

@@ -23,7 +23,17 @@ from pathlib import Path
 import numpy as np
 
 from trainer.errors import AudioError, ModelError
-from trainer.speech.engines.base import SAMPLE_RATE, ProgressFn, Segment, Transcript, Word, engine
+from trainer.speech.engines.base import (
+    DEFAULT_DECODING,
+    SAMPLE_RATE,
+    Decoding,
+    ProgressFn,
+    Segment,
+    Transcript,
+    Word,
+    engine,
+    numeral_tokens,
+)
 from trainer.speech.models import DEFAULT_MODEL, PACKAGED_MODELS, resolve_ct2_model
 
 THREADS_ENV = "TRAINER_ASR_THREADS"
@@ -149,6 +159,7 @@ class FasterWhisperEngine:
             raise ModelError(f"vad must be True, False or 'auto', not {vad!r}", where="vad")
         self.vad = vad
         self._model = _load(self.folder, self.threads)
+        self._numerals: list[int] | None = None
 
     @property
     def multilingual(self) -> bool:
@@ -160,7 +171,22 @@ class FasterWhisperEngine:
             return long_silences(audio) >= MIN_QUIET_SHARE
         return bool(self.vad)
 
-    def transcribe(self, samples: np.ndarray, progress: ProgressFn | None = None) -> Transcript:
+    def suppressed_tokens(self, decoding: Decoding) -> list[int]:
+        """Token ids kept out of the output: Whisper's default set, plus numerals when asked."""
+        if not decoding.spell_numbers:
+            return [-1]
+        if self._numerals is None:
+            tokenizer = self._model.hf_tokenizer  # type: ignore[attr-defined]
+            eot = tokenizer.token_to_id("<|endoftext|>")
+            self._numerals = numeral_tokens(lambda ids: tokenizer.decode(ids), eot)
+        return [-1, *self._numerals]
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        progress: ProgressFn | None = None,
+        decoding: Decoding = DEFAULT_DECODING,
+    ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples with word timestamps."""
         audio = mono_samples(samples)
         duration = len(audio) / SAMPLE_RATE
@@ -178,6 +204,8 @@ class FasterWhisperEngine:
                 beam_size=self.beam_size,
                 word_timestamps=True,
                 vad_filter=self.use_vad(audio),
+                suppress_tokens=self.suppressed_tokens(decoding),
+                condition_on_previous_text=decoding.condition_on_previous_text,
             )
             language = info.language or language
             for piece in pieces:  # a generator: decoding happens while we iterate

@@ -17,7 +17,17 @@ from pathlib import Path
 import numpy as np
 
 from trainer.errors import ModelError
-from trainer.speech.engines.base import SAMPLE_RATE, ProgressFn, Segment, Transcript, Word, engine
+from trainer.speech.engines.base import (
+    DEFAULT_DECODING,
+    SAMPLE_RATE,
+    Decoding,
+    ProgressFn,
+    Segment,
+    Transcript,
+    Word,
+    engine,
+    numeral_tokens,
+)
 from trainer.speech.engines.faster_whisper import asr_beam_size, asr_threads, mono_samples
 from trainer.speech.models import DEFAULT_MODEL, PACKAGED_MODELS, openai_checkpoint
 
@@ -150,8 +160,24 @@ class OpenAIWhisperEngine:
         beams = beam_size or asr_beam_size()
         self.beam_size = beams if beams > 1 else None  # None = greedy in openai-whisper
         self._model = _load(self.checkpoint)
+        self._numerals: list[int] | None = None
 
-    def transcribe(self, samples: np.ndarray, progress: ProgressFn | None = None) -> Transcript:
+    def suppressed_tokens(self, decoding: Decoding) -> str | list[int]:
+        """Token ids kept out of the output: Whisper's default set, plus numerals when asked."""
+        if not decoding.spell_numbers:
+            return "-1"
+        if self._numerals is None:
+            multilingual = bool(self._model.is_multilingual)  # type: ignore[attr-defined]
+            tokenizer = _whisper().tokenizer.get_tokenizer(multilingual)
+            self._numerals = numeral_tokens(tokenizer.decode, tokenizer.eot)
+        return [-1, *self._numerals]
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        progress: ProgressFn | None = None,
+        decoding: Decoding = DEFAULT_DECODING,
+    ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples with word timestamps."""
         import torch
 
@@ -161,7 +187,11 @@ class OpenAIWhisperEngine:
         segments: list[Segment] = []
         language = "en"
         if len(audio):
-            options: dict = {"beam_size": self.beam_size}
+            options: dict = {
+                "beam_size": self.beam_size,
+                "suppress_tokens": self.suppressed_tokens(decoding),
+                "condition_on_previous_text": decoding.condition_on_previous_text,
+            }
             torch.manual_seed(0)  # sampling fallback on hard passages, made repeatable
             if self.beam_size:
                 options["best_of"] = self.beam_size
