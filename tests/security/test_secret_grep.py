@@ -114,7 +114,7 @@ REVIEWER_FIX = "she said 5555 5555 5555 4444 not what the machine heard"
 TRAINEE_REPLY = "Sure, I will refund it to card 4111 1111 1111 1111 and IBAN GB29NWBK60161331926819"
 
 
-def spoken_call(_audio, _engine, _agent_side, _progress=None):
+def spoken_call(_audio, _engine, _agent_side, _progress=None, _repairs=None):
     """What the speakers stage would hand on: turns of timed words (instead of running ASR)."""
     turns, clock = [], 0.5
     for speaker, said in CALL_WORDS:
