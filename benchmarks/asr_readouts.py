@@ -1,7 +1,7 @@
 """Read-out numbers on calls nobody has heard: repetition loops, and WER against the same calls
 without the numbers.
 
-    .venv/bin/python benchmarks/asr_readouts.py              # holdout: 20 pairs x 2 scripts
+    .venv/bin/python benchmarks/asr_readouts.py              # holdout: 20 pairs x 3 scripts
     .venv/bin/python benchmarks/asr_readouts.py --set dev    # what the repair was tuned on
     .venv/bin/python benchmarks/asr_readouts.py --engine openai-whisper --pairs 5
 
@@ -147,6 +147,35 @@ SCRIPTS = {
             ),
             ("agent", "Thank you Zoe. It will be ready by five o'clock tomorrow."),
             ("customer", "That is great news. Thanks a lot for checking."),
+        ],
+        # Added after the first holdout run, whose read-outs never set Whisper looping: runs of
+        # one digit are what do (the issue's "four one one one, one one one one, ...").
+        "repeated-digits": [
+            ("agent", "Card services, good evening. How can I help you?"),
+            ("customer", "Someone has used my card in a shop I have never been to."),
+            ("agent", "I will stop the card right away. What is the card number?"),
+            (
+                "customer",
+                (
+                    "It is five five five five, five five five five, four four four four, "
+                    "four four four four.",
+                    "I only have the card itself, it is the gold one.",
+                ),
+            ),
+            (
+                "agent",
+                "Thank you, the card is stopped. Which branch should we send the new one to?",
+            ),
+            (
+                "customer",
+                (
+                    "The branch code is zero zero zero seven seven seven. Thank you, that is "
+                    "a weight off my mind.",
+                    "The one on the high street. Thank you, that is a weight off my mind.",
+                ),
+            ),
+            ("agent", "You are welcome. The new card will arrive within five days."),
+            ("customer", "Lovely, thanks again for your help tonight."),
         ],
     },
 }
@@ -309,6 +338,7 @@ def main() -> None:
     parser.add_argument("--set", choices=["dev", "holdout"], default="holdout")
     parser.add_argument("--engine", default=None)
     parser.add_argument("--pairs", type=int, help="only the first N voice pairs")
+    parser.add_argument("--scripts", nargs="*", help="only these scripts of the set")
     parser.add_argument("--show", action="store_true", help="print each read-out call's text")
     parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args()
@@ -321,6 +351,8 @@ def main() -> None:
         out = Path(tmp)
         for number, (agent, customer) in enumerate(pairs, start=1):
             for name, script in SCRIPTS[args.set].items():
+                if args.scripts and name not in args.scripts:
+                    continue
                 row = {"pair": f"{agent['voice']}/{customer['voice']}", "script": name}
                 shared = {text for _, text in script if isinstance(text, str)}
                 for read_out in (True, False):

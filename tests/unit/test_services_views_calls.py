@@ -38,7 +38,7 @@ def test_services_views_call_details_of_a_transcribed_call(calls):
     assert details["status"] == "ingested" and details["status_reason"] is None
     assert details["progress"] == 1.0 and details["stage"] == "done"
     assert details["speaker_mode"] == "mono"
-    assert details["asr"] == {"engine": "faster-whisper", "model": "tiny.en"}
+    assert details["asr"] == {"engine": "faster-whisper", "model": "tiny.en", "loops_mended": 0}
     assert details["redactions"] == 1
     assert details["redaction_kinds"] == {"card": 1}
     assert details["has_audio"] is True

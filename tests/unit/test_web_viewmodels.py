@@ -273,6 +273,15 @@ def test_web_viewmodels_call_view_shapes_the_analytics_panel():
     assert "talk_to_listen" not in {st.key for st in call.stats}  # the headline shows it
 
 
+def test_web_viewmodels_call_view_says_how_many_repetition_loops_were_mended():
+    asr = {"engine": "faster-whisper", "model": "tiny.en"}
+    one = callvm.call_view({"asr": {**asr, "loops_mended": 1}, "duration": 5.0})
+    assert one.asr == "faster-whisper · tiny.en · 1 repetition loop mended"
+    two = callvm.call_view({"asr": {**asr, "loops_mended": 2}, "duration": 5.0})
+    assert two.asr.endswith("2 repetition loops mended")
+    assert callvm.call_view({"asr": {**asr, "loops_mended": 0}}).asr == "faster-whisper · tiny.en"
+
+
 def test_web_viewmodels_call_view_of_an_unmeasured_call_and_of_none():
     call = callvm.call_view({"speaker_mode": "stereo", "redactions": 0, "has_audio": False})
     assert not call.measured and call.stats == [] and call.gaps == []

@@ -380,7 +380,13 @@ def call_details(session: Session, actor: Actor, external_id: str) -> dict | Non
         "duration": record.duration_seconds,
         "speech": dict(extra["speech"]) if isinstance(extra.get("speech"), dict) else None,
         "speaker_mode": extra.get("speaker_mode"),
-        "asr": {"engine": asr.get("engine"), "model": asr.get("model")} if asr else None,
+        "asr": {
+            "engine": asr.get("engine"),
+            "model": asr.get("model"),
+            "loops_mended": len(asr.get("loops_mended") or []),
+        }
+        if asr
+        else None,
         "redactions": len(redactions),
         "redaction_kinds": dict(sorted(kinds.items())),
         "role_swaps": int(extra.get("role_swaps") or 0),

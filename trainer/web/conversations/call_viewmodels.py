@@ -185,7 +185,9 @@ def call_view(details: dict | None) -> CallView:
     duration = speech.get("duration") or details.get("duration") or 0.0
     agent, customer = float(talk.get("agent") or 0.0), float(talk.get("customer") or 0.0)
     asr = details.get("asr") or {}
-    engine = " · ".join(str(v) for v in (asr.get("engine"), asr.get("model")) if v)
+    mended = int(asr.get("loops_mended") or 0)
+    loops = f"{mended} repetition loop{'s' if mended != 1 else ''} mended" if mended else None
+    engine = " · ".join(str(v) for v in (asr.get("engine"), asr.get("model"), loops) if v)
     mode = details.get("speaker_mode") or ""
     agent_share = _share(agent, duration)
     customer_share = _share(customer, duration)
