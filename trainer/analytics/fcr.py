@@ -89,26 +89,54 @@ class _Repeats:
         return pd.Series(np.where(none, -1, self.best % max(self.n, 1)))
 
 
-def _first_repeats(frame: pd.DataFrame, window: pd.Timedelta) -> pd.Series:
-    """Each contact's first repeat (a position in `frame`, -1 for none): the earliest later
-    contact within the window of the same customer (the same reference; or the same name where
-    either has no reference) about the same reason (or where either reason is unknown)."""
-    repeats = _Repeats(frame, window)
+def _customer_ways(frame: pd.DataFrame) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """How a later contact may be the same customer: (key column, which earlier contacts,
+    which later ones) — the same reference; or the same name where either has no reference."""
     has_ref = frame["ref"].notna().to_numpy()
     has_name = frame["name"].notna().to_numpy()
-    known = frame["reason"].notna().to_numpy()
-    ways = [
+    return [
         ("ref", has_ref, has_ref),
         # names only decide where a reference is missing on either side: two different ids
         # with the same name are two customers
         ("name", has_name & ~has_ref, has_name),
         ("name", has_name & has_ref, has_name & ~has_ref),
     ]
-    for key, left, right in ways:
+
+
+def _first_repeats(frame: pd.DataFrame, window: pd.Timedelta) -> pd.Series:
+    """Each contact's first repeat (a position in `frame`, -1 for none): the earliest later
+    contact within the window of the same customer (the same reference; or the same name where
+    either has no reference) about the same reason (or where either reason is unknown)."""
+    repeats = _Repeats(frame, window)
+    known = frame["reason"].notna().to_numpy()
+    for key, left, right in _customer_ways(frame):
         customer = _codes(frame[key])
         repeats.search(left & ~known, right, customer)  # unknown reason: any later contact
         repeats.search(left & known, right & ~known, customer)
         repeats.search(left & known, right & known, _codes(frame[key], frame["reason"]))
+    return repeats.found()
+
+
+def prepared_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
+    """`contacts` (the columns of the module docstring) with the customer keys `ref` and `name`
+    added, and the contacts that cannot be placed in time or tied to a customer left out."""
+    return _prepared(contacts)
+
+
+def first_later_contacts(
+    frame: pd.DataFrame,
+    days: int,
+    earlier: np.ndarray,
+    later: np.ndarray,
+    same: tuple[str, ...] = (),
+) -> pd.Series:
+    """For each contact of a `prepared_contacts` frame in `earlier` (a bool per row), the
+    position of the first strictly later contact in `later` of the same customer within `days`
+    that also shares the columns `same` (a contact missing one never matches); -1 for none."""
+    repeats = _Repeats(frame, pd.Timedelta(days=days))
+    for key, left, right in _customer_ways(frame):
+        codes = _codes(frame[key], *(frame[column] for column in same))
+        repeats.search(left & earlier, right & later, codes)
     return repeats.found()
 
 

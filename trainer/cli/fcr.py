@@ -1,5 +1,6 @@
-"""`trainer report fcr` (first-contact resolution from repeat contacts) and `trainer report
-promises` (follow-up promises: open, kept, broken), under the scorecards' `report` group."""
+"""`trainer report fcr` (first-contact resolution from repeat contacts), `trainer report
+promises` (follow-up promises: open, kept, broken) and `trainer report transfers` (transfers
+followed up, or repeated, across contacts), under the scorecards' `report` group."""
 
 from __future__ import annotations
 
@@ -130,3 +131,46 @@ def report_promises(
         due = p["due_at"][:16].replace("T", " ") if p["due_at"] else "—"
         detail.add_row(p["status"], p["agent"] or "?", p["conversation"], due, p["text"])
     _print_table(detail)
+
+
+@report_app.command("transfers")
+@user_errors
+def report_transfers(
+    days: Annotated[
+        int | None,
+        typer.Option(help="How long after a transfer to look (default $TRAINER_FCR_DAYS, else 7)."),
+    ] = None,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
+) -> None:
+    """Transferred contacts across the customer's contacts, per transferring agent: how many
+    the agent followed up themselves (a later contact with the customer within the window), how
+    many customers were transferred again, and how many are still pending. JSON: days, rows and
+    contacts (conversation, agent, started_at, followed_up, transferred_again, pending)."""
+    from trainer.db.session import session_scope
+    from trainer.services.transfers import transfer_report
+
+    with session_scope() as session:
+        report = transfer_report(session, acting_actor(session), days=days)
+    if format is TableOrJson.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    if not report["contacts"]:
+        err.print("no transferred contacts found (score conversations first)", highlight=False)
+        return
+    summary = Table("agent", "team", "transfers", "followed up", "transferred again", "pending")
+    for row in report["rows"]:
+        summary.add_row(
+            row["agent"], row["team"] or "—", str(row["transfers"]),
+            f"{row['followed_up']} ({_pct(row['follow_up_rate'])})",
+            str(row["transferred_again"]), str(row["pending"]),
+        )  # fmt: skip
+    _print_table(summary)
+    detail = Table("conversation", "agent", "started", "followed up in", "transferred again in")
+    for c in report["contacts"]:
+        detail.add_row(
+            c["conversation"], c["agent"] or "?", c["started_at"][:16].replace("T", " "),
+            c["followed_up"] or ("(pending)" if c["pending"] else "—"),
+            c["transferred_again"] or "—",
+        )  # fmt: skip
+    _print_table(detail)
+    out.print(f"window: {report['days']} days", highlight=False)
