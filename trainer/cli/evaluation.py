@@ -168,15 +168,45 @@ def eval_reasons(
 @eval_app.command("asr")
 @user_errors
 def eval_asr(
-    audio: Annotated[Path, typer.Option(help="A call recording.")],
-    reference: Annotated[Path, typer.Option(help="Its reference transcript, NIST STM format.")],
+    audio: Annotated[Path | None, typer.Option(help="A call recording.")] = None,
+    reference: Annotated[
+        Path | None, typer.Option(help="Its reference transcript, NIST STM format.")
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="Every recording in this folder with an STM beside it (many voices)."),
+    ] = None,
     engine: Annotated[str | None, typer.Option(help="faster-whisper or openai-whisper.")] = None,
     model: Annotated[str | None, typer.Option(help="Model name or local path.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """WER, speaker attribution and real-time factor of a call against its STM reference."""
-    from trainer.evaluation.asr import evaluate_asr, render_asr
+    """WER, speaker attribution, loops mended and real-time factor of a call against its STM
+    reference (--audio and --reference), or of every call in a --folder with the distribution
+    (median and 10th percentile of speaker accuracy)."""
+    from trainer.errors import DatasetError
+    from trainer.evaluation.asr import (
+        evaluate_asr,
+        evaluate_asr_folder,
+        render_asr,
+        render_asr_folder,
+    )
 
+    if folder is not None:
+        if audio is not None or reference is not None:
+            raise DatasetError(
+                "--folder evaluates every call in it", where="--audio", fix="give one or the other"
+            )
+        many = evaluate_asr_folder(folder, engine, model)
+        if as_json:
+            print(json.dumps(many.as_json(), indent=2))
+        else:
+            out.print(render_asr_folder(many), highlight=False)
+        return
+    if audio is None or reference is None:
+        raise DatasetError(
+            "give --audio and --reference, or --folder",
+            where="--audio" if audio is None else "--reference",
+        )
     report_ = evaluate_asr(audio, reference, engine, model)
     if as_json:
         print(json.dumps(report_.as_json(), indent=2))

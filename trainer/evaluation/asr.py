@@ -137,6 +137,7 @@ class AsrReport:
     speaker_mode: str
     peak_rss_mb: float
     role_accuracy: float | None = None
+    loops_mended: int = 0
 
     def as_json(self) -> dict:
         """The JSON shape (required keys first)."""
@@ -152,7 +153,8 @@ def evaluate_asr(
     asr = load_engine(engine or DEFAULT_ENGINE, model)
     started = time.perf_counter()
     samples = decode(audio, info)
-    turns, mode = attribute_speakers(samples, asr, agent_channel())
+    repairs: list = []
+    turns, mode = attribute_speakers(samples, asr, agent_channel(), None, repairs)
     elapsed = time.perf_counter() - started
     hyp_words = [(t.speaker, w.start, w.end) for t in turns for w in t.words]
     hypothesis = " ".join(t.text for t in turns)
@@ -166,6 +168,7 @@ def evaluate_asr(
         speaker_mode=mode,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         role_accuracy=role_accuracy(lines, hyp_words),
+        loops_mended=len(repairs),
     )
 
 
@@ -180,7 +183,105 @@ def render_asr(report: AsrReport) -> str:
     if report.role_accuracy is not None:
         lines.append(f"roles as named     {report.role_accuracy:.1%} (agent taken for the agent)")
     lines += [
+        f"loops mended       {report.loops_mended}",
         f"real-time factor   {report.real_time_factor:.3f}",
         f"peak memory        {report.peak_rss_mb:.0f} MiB",
+    ]
+    return "\n".join(lines)
+
+
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus")
+
+
+def reference_of(audio: Path) -> Path | None:
+    """The STM beside `audio`: `<name>.stm` for `<name>.wav`, or for `<name>.mono.mp3` (the
+    layout benchmarks/diarization.py --keep writes) `<name>.stm`; None when there is none."""
+    name = audio.name
+    while "." in name:
+        name = name.rsplit(".", 1)[0]
+        candidate = audio.with_name(f"{name}.stm")
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class AsrFolderReport:
+    """`trainer eval asr --folder`: one AsrReport per call and the distribution over them."""
+
+    calls: list[tuple[str, AsrReport]]
+
+    def summary(self) -> dict:
+        """Means, the median and 10th percentile of speaker accuracy (the issue's targets are on
+        those, not on one call), calls at or over 90%, and the loops mended."""
+        import numpy as np
+
+        reports = [r for _, r in self.calls]
+        speakers = np.array([r.speaker_accuracy for r in reports])
+        roles = [r.role_accuracy for r in reports if r.role_accuracy is not None]
+        return {
+            "calls": len(reports),
+            "wer_mean": round(float(np.mean([r.wer for r in reports])), 4),
+            "speaker_accuracy_median": round(float(np.median(speakers)), 4),
+            "speaker_accuracy_p10": round(float(np.percentile(speakers, 10)), 4),
+            "speaker_accuracy_min": round(float(speakers.min()), 4),
+            "calls_at_or_over_90": int((speakers >= 0.9).sum()),
+            "role_accuracy_mean": round(float(np.mean(roles)), 4) if roles else None,
+            "loops_mended": sum(r.loops_mended for r in reports),
+            "real_time_factor_mean": round(
+                float(np.mean([r.real_time_factor for r in reports])), 4
+            ),
+        }
+
+    def as_json(self) -> dict:
+        """The summary and each call's figures."""
+        return {
+            "summary": self.summary(),
+            "calls": [{"audio": name, **report.as_json()} for name, report in self.calls],
+        }
+
+
+def evaluate_asr_folder(
+    folder: str | Path, engine: str | None = None, model: str | None = None
+) -> AsrFolderReport:
+    """`evaluate_asr` on every recording in `folder` that has an STM reference beside it (many
+    voices, many calls: e.g. what benchmarks/diarization.py --keep leaves). DatasetError when the
+    folder holds none."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetError("not a folder", where=str(folder))
+    pairs = [
+        (audio, reference)
+        for audio in sorted(folder.iterdir())
+        if audio.suffix.lower() in AUDIO_SUFFIXES and (reference := reference_of(audio))
+    ]
+    if not pairs:
+        raise DatasetError(
+            "no recording with an STM reference beside it",
+            where=str(folder),
+            fix="put <call>.stm next to each <call>.wav (or .mp3, .opus, ...)",
+        )
+    return AsrFolderReport(
+        [(audio.name, evaluate_asr(audio, reference, engine, model)) for audio, reference in pairs]
+    )
+
+
+def render_asr_folder(report: AsrFolderReport) -> str:
+    """One line per call, then the distribution."""
+    lines = [
+        f"{name:40} WER {r.wer:6.1%}  speakers {r.speaker_accuracy:6.1%}  "
+        f"{r.speaker_mode:6} loops mended {r.loops_mended}  RTF {r.real_time_factor:.3f}"
+        for name, r in report.calls
+    ]
+    s = report.summary()
+    lines += [
+        "",
+        f"calls              {s['calls']}",
+        f"WER                {s['wer_mean']:.1%} mean",
+        f"speaker accuracy   median {s['speaker_accuracy_median']:.1%}, 10th percentile "
+        f"{s['speaker_accuracy_p10']:.1%}, lowest {s['speaker_accuracy_min']:.1%}; "
+        f"{s['calls_at_or_over_90']} of {s['calls']} at or over 90%",
+        f"loops mended       {s['loops_mended']}",
+        f"real-time factor   {s['real_time_factor_mean']:.3f} mean",
     ]
     return "\n".join(lines)
