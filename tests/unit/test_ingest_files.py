@@ -116,7 +116,7 @@ def _shipped(folder: str) -> list[Path]:
 
 def test_ingest_files_shipped_recordings_all_read() -> None:
     paths = _shipped("recordings/chats")
-    assert len(paths) == 36
+    assert len(paths) == 38
     ids = set()
     for path in paths:
         read = read_file(path)
@@ -124,7 +124,7 @@ def test_ingest_files_shipped_recordings_all_read() -> None:
         (conversation,) = read.conversations
         assert conversation.turns and conversation.agent and conversation.customer
         ids.add(conversation.external_id)
-    assert len(ids) == 36
+    assert len(ids) == 38
 
 
 def test_ingest_files_holdout_chats_all_read() -> None:
