@@ -132,10 +132,12 @@ def loop_reason(segment: Segment) -> str | None:
     phrase, count = longest_repeat(units)
     if phrase:
         is_digit = len(phrase) == 1 and phrase[0].isdigit()
+        # The reasons are stored unredacted beside the call: they name no digit or word of it.
         if is_digit and count > MAX_REPEATED_DIGITS:
-            return f"the digit {phrase[0]} {count} times running"
+            return f"one digit {count} times running"
         if not is_digit and count * len(phrase) > 1 and count > MAX_PHRASE_REPEATS:
-            return f"{' '.join(phrase)!r} {count} times running"
+            words = "one word" if len(phrase) == 1 else f"a {len(phrase)}-word phrase"
+            return f"{words} {count} times running"
     words = " ".join(u for u in units if not u.isdigit())
     if len(words) >= MIN_COMPRESSIBLE_CHARS:
         ratio = compression_ratio(words)
