@@ -17,6 +17,8 @@ from .test_web_states import sign_in_people, state
 
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=40)
 PROMISE = [("customer", "Still no refund."), ("agent", "I'll call you back by tomorrow.")]
+TRANSFER = [("customer", "Still no refund."), ("agent", "Let me transfer you to billing.")]
+FOLLOW_UP = [("agent", "Hi Omar, did billing sort out your refund?"), ("customer", "Yes, thanks.")]
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,15 @@ def panel_db(tmp_path_factory):
                         started_at=T0 + timedelta(days=day),
                     ),
                 )  # fmt: skip
+            # Sam transfers Omar, and comes back to him two days later
+            for cid, day, turns in [("x-1", 10, TRANSFER), ("x-2", 12, FOLLOW_UP)]:
+                store_conversation(
+                    session,
+                    make_conversation(
+                        turns, external_id=cid, agent="Sam Lee", customer="Omar Haddad",
+                        started_at=T0 + timedelta(days=day),
+                    ),
+                )  # fmt: skip
             score_stored(session, None)
         yield url
         db_session.reset_cache()
@@ -46,20 +57,33 @@ def test_web_fcr_panel_admin_sees_agents_teams_and_promises(panel_db):
     s.load_panel()
     assert s.fcr_error == "" and s.fcr_loaded
     rows = {(r.kind, r.name): r for r in s.fcr}
-    assert rows[("agent", "Sam Lee")].fcr == "0%"
-    assert rows[("agent", "Sam Lee")].repeats == "f-1 → f-2"
+    assert rows[("agent", "Sam Lee")].fcr == "33%"  # f-1 and x-1 came back, x-2 did not
+    assert rows[("agent", "Sam Lee")].repeats == "f-1 → f-2, x-1 → x-2"
     assert rows[("team", "South")].fcr == "100%"
     assert {a.agent: a.broken for a in s.promise_agents} == {"Sam Lee": 1, "Priya Shah": 1}
     assert [p.status for p in s.promises] == ["broken", "broken"]
+    assert [(t.agent, t.transfers, t.followed_up, t.follow_up_rate) for t in s.transfers] == [
+        ("Sam Lee", 1, 1, "100%")
+    ]
+
+
+def test_web_fcr_panel_transfers_follow_the_date_range(panel_db):
+    s = state(FcrState, "/scorecard")
+    s.load_panel(since=(T0 + timedelta(days=11)).date().isoformat())
+    assert s.transfers == [] and s.fcr_error == ""  # x-1 started before the range
 
 
 def test_web_fcr_panel_agent_sees_own_row_with_the_repeat_withheld(panel_db):
     s = state(FcrState, "/scorecard", who="Sam Lee")
     s.load_panel()
     assert [(r.kind, r.name, r.repeats) for r in s.fcr] == [
-        ("agent", "Sam Lee", "f-1 → not visible")
+        ("agent", "Sam Lee", "f-1 → not visible, x-1 → x-2")
     ]
     assert [a.agent for a in s.promise_agents] == ["Sam Lee"]
+    assert [t.agent for t in s.transfers] == ["Sam Lee"]
+    priya = state(FcrState, "/scorecard", who="Priya Shah")
+    priya.load_panel()
+    assert priya.transfers == []  # Sam's transfer is not hers to see
 
 
 def test_web_fcr_panel_bad_date_is_a_message_and_signed_out_goes_to_login(panel_db):
@@ -71,7 +95,7 @@ def test_web_fcr_panel_bad_date_is_a_message_and_signed_out_goes_to_login(panel_
 
 
 def test_web_fcr_panel_component_and_rows():
-    assert "fcr-panel" in str(fcr_panel())
+    assert "fcr-panel" in str(fcr_panel()) and "transfers-table" in str(fcr_panel())
     shaped = fcr_rows(
         [{"agent": None, "team": "North", "conversations": 2, "resolved_first_contact": 1,
           "fcr": 0.5, "repeats": [["a", None]]}]

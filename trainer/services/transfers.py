@@ -10,7 +10,7 @@ conversation, whoever handled it; one the actor may not see is named "(not visib
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -45,9 +45,16 @@ def transferred_conversations(session: Session) -> set[int]:
 
 
 def transfer_report(
-    session: Session, actor: Actor, *, days: int | None = None, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    *,
+    days: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    now: datetime | None = None,
 ) -> dict:
-    """The actor's transferred contacts and their outcomes: `days` (the window: `days`, else
+    """The actor's transferred contacts (started between `since` and `until`, both days
+    included, when given) and their outcomes: `days` (the window: `days`, else
     $TRAINER_FCR_DAYS, else 7), `rows` (per agent, see `transfer_rows`) and `contacts` (one per
     transferred contact: conversation, agent, started_at as ISO text, followed_up,
     transferred_again, pending)."""
@@ -60,7 +67,13 @@ def transfer_report(
         actor, select(ConversationRecord.external_id), Action.VIEW_SCORECARDS
     )
     visible = set(session.scalars(visible_query))
-    outcomes = outcomes[outcomes["conversation"].isin(visible)].reset_index(drop=True)
+    shown = outcomes["conversation"].isin(visible)
+    day = pd.to_datetime(outcomes["started_at"], utc=True).dt.date
+    if since is not None:
+        shown &= day >= since
+    if until is not None:
+        shown &= day <= until
+    outcomes = outcomes[shown].reset_index(drop=True)
     for column in ("followed_up", "transferred_again"):
         hidden = outcomes[column].notna() & ~outcomes[column].isin(visible)
         outcomes.loc[hidden, column] = HIDDEN

@@ -1,5 +1,6 @@
-"""The first-contact resolution and follow-up promises panel of the scorecard page: FCR per agent
-and team with the repeat contacts behind it, and each agent's open, kept and broken promises.
+"""The first-contact resolution and follow-up panel of the scorecard page: FCR per agent and
+team with the repeat contacts behind it, each agent's open, kept and broken promises, and the
+transfers each agent followed up (or whose customer was transferred again).
 
 `FcrState.load_panel(since, until)` fills it for the signed-in user (the services ask the
 policy); `fcr_panel()` is the component the scorecard page places beside its tables.
@@ -15,6 +16,7 @@ from trainer.db.session import session_scope
 from trainer.services.fcr import fcr_days, fcr_report
 from trainer.services.promises import promise_report
 from trainer.services.scorecard_data import parse_day
+from trainer.services.transfers import transfer_report
 from trainer.web.components import data_table, empty_state, error_callout, score_badge, testid
 from trainer.web.formatting import MISSING
 from trainer.web.state import AppState, user_message
@@ -58,6 +60,33 @@ class PromiseItem:
     due: str = MISSING
     status: str = "open"
     tone: str = "gray"
+
+
+@dataclasses.dataclass
+class TransferRow:
+    """One agent's transfers and what became of the customers."""
+
+    agent: str = ""
+    transfers: int = 0
+    followed_up: int = 0
+    transferred_again: int = 0
+    pending: int = 0
+    follow_up_rate: str = MISSING
+
+
+def transfer_rows(report: dict) -> list[TransferRow]:
+    """The transfer report's per-agent rows shaped for the table."""
+    return [
+        TransferRow(
+            r["agent"],
+            r["transfers"],
+            r["followed_up"],
+            r["transferred_again"],
+            r["pending"],
+            _percent(r["follow_up_rate"]),
+        )
+        for r in report["rows"]
+    ]
 
 
 def _percent(value: float | None) -> str:
@@ -110,6 +139,7 @@ class FcrState(AppState):
     fcr: list[FcrRow] = []
     promise_agents: list[PromiseAgentRow] = []
     promises: list[PromiseItem] = []
+    transfers: list[TransferRow] = []
     window_days: int = 7
     fcr_error: str = ""
     fcr_loaded: bool = False
@@ -127,14 +157,16 @@ class FcrState(AppState):
             with session_scope() as session:
                 rows = fcr_report(session, actor, since=first, until=last)
                 report = promise_report(session, actor)
+                moved = transfer_report(session, actor, since=first, until=last)
             self.window_days = fcr_days()
         except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
             self.fcr_error = user_message(exc)
-            self.fcr, self.promise_agents, self.promises = [], [], []
+            self.fcr, self.promise_agents, self.promises, self.transfers = [], [], [], []
             self.fcr_loaded = True
             return None
         self.fcr = fcr_rows(rows)
         self.promise_agents, self.promises = promise_rows(report)
+        self.transfers = transfer_rows(moved)
         self.fcr_loaded = True
         return None
 
@@ -165,6 +197,18 @@ def _promise_agent_row(row: rx.Var[PromiseAgentRow]) -> rx.Component:
     )
 
 
+def _transfer_row(row: rx.Var[TransferRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row.agent),
+        rx.table.cell(row.transfers, text_align="center"),
+        rx.table.cell(row.followed_up, text_align="center"),
+        rx.table.cell(row.transferred_again, text_align="center"),
+        rx.table.cell(row.pending, text_align="center"),
+        rx.table.cell(row.follow_up_rate, text_align="center"),
+        custom_attrs={"data-testid": "transfer-row", "data-agent": row.agent},
+    )
+
+
 def _promise_item(item: rx.Var[PromiseItem]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(score_badge(item.status, item.tone, size="1")),
@@ -177,7 +221,8 @@ def _promise_item(item: rx.Var[PromiseItem]) -> rx.Component:
 
 
 def fcr_panel() -> rx.Component:
-    """FCR per agent and team, then follow-up promises per agent and the latest promises."""
+    """FCR per agent and team, follow-up promises per agent and the latest promises, then
+    transfers followed up per agent."""
     s = FcrState
     return rx.vstack(
         rx.heading("First-contact resolution", size="5"),
@@ -221,6 +266,24 @@ def fcr_panel() -> rx.Component:
                 ["Status", "Agent", "Conversation", "Due", "Promise"],
                 rx.foreach(s.promises, _promise_item),
                 table_id="promises-table",
+            ),
+        ),
+        rx.heading("Transfers followed up", size="5", margin_top="1rem"),
+        rx.text(
+            "Followed up: the agent who transferred the customer got back to them in a later "
+            "contact within ",
+            s.window_days,
+            " days. Transferred again: the customer's next contact was transferred too.",
+            size="2",
+            color_scheme="gray",
+        ),
+        data_table(
+            ["Agent", "Transfers", "Followed up", "Transferred again", "Pending", "Follow-up rate"],
+            rx.foreach(s.transfers, _transfer_row),
+            table_id="transfers-table",
+            empty=rx.cond(
+                s.fcr_loaded & (s.transfers.length() == 0),
+                empty_state("No transferred contacts.", "transfers-empty"),
             ),
         ),
         spacing="3",
