@@ -50,6 +50,7 @@ SURER_MARGIN = 0.1
 # which would leave the rest unheard and part of a card number stored below the card length).
 MIN_COVERAGE = 0.8
 COVER_SLACK_S = 0.3
+MAX_WORD_S = 1.0  # a word covers at most this much: Whisper stretches the last one it gave up on
 
 SECOND_READING = Decoding(spell_numbers=True, condition_on_previous_text=False)
 _WORD = re.compile(r"[\w']+")
@@ -252,7 +253,8 @@ def trim_loop(segment: Segment) -> Segment:
 
 def coverage(segments: list[Segment], clip: np.ndarray, offset: float) -> float:
     """The share of `clip`'s voiced 10 ms frames (it starts at `offset` seconds) that lie within
-    COVER_SLACK_S of a word of `segments`; 1.0 when the clip has no voice."""
+    COVER_SLACK_S of a word of `segments` (each word taken as at most MAX_WORD_S long); 1.0 when
+    the clip has no voice."""
     from trainer.speech.diarization import FRAME, speech_frames
 
     voiced = speech_frames(clip)
@@ -260,10 +262,21 @@ def coverage(segments: list[Segment], clip: np.ndarray, offset: float) -> float:
         return 1.0
     heard = np.zeros_like(voiced)
     for word in (w for s in segments for w in s.words):
+        end = min(word.end, word.start + MAX_WORD_S)
         a = max(0, int((word.start - offset - COVER_SLACK_S) / FRAME))
-        b = min(len(heard), int(np.ceil((word.end - offset + COVER_SLACK_S) / FRAME)))
+        b = min(len(heard), int(np.ceil((end - offset + COVER_SLACK_S) / FRAME)))
         heard[a:b] = True
     return float((voiced & heard).sum() / voiced.sum())
+
+
+def _acceptable(reading: list[Segment], clip: np.ndarray, low: float) -> bool:
+    """A second reading may replace the first: it has words, none loops, and they account for
+    the speech (MIN_COVERAGE of the voiced audio)."""
+    return (
+        bool(reading)
+        and not any(loop_reason(s) for s in reading)
+        and coverage(reading, clip, low) >= MIN_COVERAGE
+    )
 
 
 def _mean_probability(segments) -> float:
@@ -309,11 +322,7 @@ def recover_loops(
         ]
         where = (span[0].start, span[-1].end)
         looping = loop_reason(_joined(span)) is not None
-        clean = (
-            bool(second)
-            and not any(loop_reason(s) for s in second)
-            and coverage(second, clip, low) >= MIN_COVERAGE
-        )
+        clean = _acceptable(second, clip, low)
         surer = _mean_probability(second) >= _mean_probability(span) - SURER_MARGIN
         if clean and (looping or surer):
             mended += second
