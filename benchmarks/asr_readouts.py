@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import re
 import statistics
@@ -37,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from diarization import make_calls_module  # noqa: E402  (benchmarks/, run as a script)
 
 from trainer.evaluation.asr import normalizer, read_stm  # noqa: E402
 from trainer.speech.audio import decode, probe  # noqa: E402
@@ -219,14 +220,6 @@ PAIRS = {
 }
 
 
-def _make_calls_module():
-    spec = importlib.util.spec_from_file_location("make_calls", ROOT / "recordings/make_calls.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_calls"] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
-
-
 def _lines(make_calls, script: list, read_out: bool) -> tuple:
     chosen = []
     for speaker, text in script:
@@ -342,7 +335,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each read-out call's text")
     parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args()
-    make_calls = _make_calls_module()
+    make_calls = make_calls_module()
     make_calls.check_tools()
     engine = load_engine(args.engine or DEFAULT_ENGINE)
     pairs = PAIRS[args.set][: args.pairs]

@@ -66,7 +66,7 @@ PAIRS = {
 }
 
 
-def _make_calls_module():
+def make_calls_module():
     spec = importlib.util.spec_from_file_location("make_calls", ROOT / "recordings/make_calls.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["make_calls"] = module  # dataclasses look their module up while being built
@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--engine", default=None)
     parser.add_argument("--keep", type=Path, help="keep the generated calls in this folder")
     args = parser.parse_args()
-    make_calls = _make_calls_module()
+    make_calls = make_calls_module()
     make_calls.check_tools()
     scripts = make_calls.load_scripts(ROOT / "recordings" / "calls" / "scripts")
     if args.scripts:

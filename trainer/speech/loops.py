@@ -321,14 +321,15 @@ def recover_loops(
             if (kept := _within(s.shifted(a / SAMPLE_RATE), low, high)) is not None
         ]
         where = (span[0].start, span[-1].end)
-        looping = loop_reason(_joined(span)) is not None
+        passage = _joined(span)
+        looping = loop_reason(passage) is not None
         clean = _acceptable(second, clip, low)
         surer = _mean_probability(second) >= _mean_probability(span) - SURER_MARGIN
         if clean and (looping or surer):
             mended += second
             repairs.append(LoopRepair(*where, reason, "reread"))
         elif looping:
-            trimmed = trim_loop(_joined(span))
+            trimmed = trim_loop(passage)
             mended += [trimmed] if trimmed.text else []
             repairs.append(LoopRepair(*where, reason, "trimmed"))
         else:
